@@ -51,7 +51,7 @@ public enum ResourceKind: String, CaseIterable, Sendable, Codable, Comparable {
     }
 
     /// How many name segments an id of this kind has (0 for the service policy).
-    public var nameCount: Int { pathTemplate.components(separatedBy: "{}").count - 1 }
+    public var nameCount: Int { pathTemplate.split(separator: "/").filter { $0 == "{}" }.count }
 
     /// The ARM resource type, as APIM reports it in `type`.
     public var armType: String {

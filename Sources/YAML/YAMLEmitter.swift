@@ -1,0 +1,108 @@
+/// Writes node trees as block-style YAML that reads back to the same values.
+///
+/// Strings that would resolve to something else under the core schema (`"true"`, `"1.0"`, `""`) or that need
+/// escaping are double-quoted; multi-line strings use literal blocks.
+public enum YAMLEmitter {
+    /// The documents, separated by `---`.
+    public static func emit(documents: [YAMLNode]) -> String {
+        documents.map { "---\n" + emit($0) }.joined()
+    }
+
+    /// One document's text, ending in a line break.
+    public static func emit(_ node: YAMLNode) -> String {
+        var out = ""
+        write(node, indent: 0, to: &out, context: .top)
+        if !out.hasSuffix("\n") { out += "\n" }
+        return out
+    }
+
+    private enum Context { case top, mappingValue, sequenceItem }
+
+    private static func write(_ node: YAMLNode, indent: Int, to out: inout String, context: Context) {
+        let pad = String(repeating: "  ", count: indent)
+        switch node.content {
+        case .scalar(let scalar):
+            let text = render(scalar: scalar, tag: node.tag, indent: indent)
+            out += (context == .top ? "" : " ") + text + "\n"
+        case .sequence(let items):
+            if items.isEmpty {
+                out += (context == .top ? "" : " ") + "[]\n"
+                return
+            }
+            if context == .mappingValue { out += "\n" }
+            for (index, item) in items.enumerated() {
+                out += (context == .sequenceItem && index == 0 ? "" : pad) + "-"
+                switch item.content {
+                case .mapping(let pairs) where !pairs.isEmpty:
+                    out += " "
+                    writePairs(pairs, indent: indent + 1, to: &out, firstInline: true)
+                case .sequence(let inner) where !inner.isEmpty:
+                    out += " "
+                    write(item, indent: indent + 1, to: &out, context: .sequenceItem)
+                default:
+                    write(item, indent: indent + 1, to: &out, context: .mappingValue)
+                }
+            }
+        case .mapping(let pairs):
+            if pairs.isEmpty {
+                out += (context == .top ? "" : " ") + "{}\n"
+                return
+            }
+            if context == .mappingValue { out += "\n" }
+            writePairs(pairs, indent: indent, to: &out, firstInline: context == .sequenceItem)
+        }
+    }
+
+    private static func writePairs(_ pairs: [YAMLPair], indent: Int, to out: inout String, firstInline: Bool) {
+        let pad = String(repeating: "  ", count: indent)
+        for (index, pair) in pairs.enumerated() {
+            if !(firstInline && index == 0) { out += pad }
+            out += render(scalar: pair.key.scalar ?? YAMLScalar(""), tag: nil, indent: indent) + ":"
+            write(pair.value, indent: indent + 1, to: &out, context: .mappingValue)
+        }
+    }
+
+    private static func render(scalar: YAMLScalar, tag: String?, indent: Int) -> String {
+        let text = scalar.text
+        let isString: Bool
+        if case .string = scalar.resolve(tag: tag) { isString = true } else { isString = false }
+        if !isString { return text }
+        if text.contains("\n"), !text.contains("\r"), !text.hasPrefix(" "), !text.hasSuffix("\n\n"),
+            text.allSatisfy({ $0 == "\n" || $0 == "\t" || !$0.isASCII || ($0.asciiValue ?? 0) >= 0x20 })
+        {
+            let pad = String(repeating: "  ", count: indent + 1)
+            let body = text.hasSuffix("\n") ? String(text.dropLast()) : text
+            let lines = body.split(separator: "\n", omittingEmptySubsequences: false)
+                .map { $0.isEmpty ? "" : pad + $0 }
+            return (text.hasSuffix("\n") ? "|" : "|-") + "\n" + lines.joined(separator: "\n")
+        }
+        if canBePlain(text) && YAMLScalar(text).resolve() == .string(text) { return text }
+        return doubleQuoted(text)
+    }
+
+    private static func canBePlain(_ text: String) -> Bool {
+        guard let first = text.unicodeScalars.first, let last = text.unicodeScalars.last else { return false }
+        if "-?:,[]{}#&*!|>'\"%@`~ \t".unicodeScalars.contains(first) { return false }
+        if last == " " || last == ":" { return false }
+        if text.contains(": ") || text.contains(" #") { return false }
+        return text.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value != 0x7F }
+    }
+
+    private static func doubleQuoted(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case let control where control.value < 0x20 || control.value == 0x7F:
+                let hex = String(control.value, radix: 16)
+                out += "\\x" + (hex.count < 2 ? "0" : "") + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}

@@ -1,0 +1,211 @@
+internal import CLibYAML
+
+/// Loads YAML streams into node trees through libyaml.
+///
+/// Anchors and aliases are resolved (an unknown alias is an error), duplicate mapping keys are errors, and every
+/// node carries the file, document index, line and column where it starts.
+public enum YAMLParser {
+    /// Parses every document of `text`; `file` is the path used in marks and errors.
+    public static func parse(_ text: String, file: String) throws(YAMLError) -> [YAMLDocument] {
+        let loader = Loader(text: text, file: file)
+        return try loader.loadStream()
+    }
+}
+
+/// One parsed libyaml event, copied out of C memory so the C event can be freed at once.
+private enum Event {
+    case streamStart, streamEnd
+    case documentStart, documentEnd
+    case alias(anchor: String)
+    case scalar(YAMLScalar, anchor: String?, tag: String?)
+    case sequenceStart(anchor: String?, tag: String?)
+    case sequenceEnd
+    case mappingStart(anchor: String?, tag: String?)
+    case mappingEnd
+}
+
+/// Owns the libyaml parser and the input bytes for the duration of one load; frees both in `deinit`,
+/// so nothing leaks when loading throws.
+private final class Loader {
+    let file: String
+    let lines: [String]
+    let parser: UnsafeMutablePointer<yaml_parser_t>
+    let input: UnsafeMutableBufferPointer<UInt8>
+    var documentIndex = 0
+    var anchors: [String: YAMLNode] = [:]
+
+    init(text: String, file: String) {
+        self.file = file
+        self.lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map {
+            String(String.UnicodeScalarView($0.filter { $0 != "\r" }))
+        }
+        let bytes = Array(text.utf8)
+        input = .allocate(capacity: max(bytes.count, 1))
+        _ = input.initialize(from: bytes)
+        parser = .allocate(capacity: 1)
+        yaml_parser_initialize(parser)
+        yaml_parser_set_input_string(parser, input.baseAddress, bytes.count)
+    }
+
+    deinit {
+        yaml_parser_delete(parser)
+        parser.deallocate()
+        input.deallocate()
+    }
+
+    func loadStream() throws(YAMLError) -> [YAMLDocument] {
+        var documents: [YAMLDocument] = []
+        var (event, mark) = try next()
+        guard case .streamStart = event else { throw error("expected the start of a stream", at: mark) }
+        while true {
+            (event, mark) = try next()
+            switch event {
+            case .streamEnd:
+                return documents
+            case .documentStart:
+                anchors = [:]
+                let startMark = mark
+                let (first, firstMark) = try next()
+                var root: YAMLNode?
+                if case .documentEnd = first {
+                    root = nil
+                } else {
+                    root = try loadNode(first, at: firstMark)
+                    let (end, endMark) = try next()
+                    guard case .documentEnd = end else { throw error("expected the end of a document", at: endMark) }
+                }
+                documents.append(YAMLDocument(index: documentIndex, root: root, mark: startMark))
+                documentIndex += 1
+            default:
+                throw error("expected a document", at: mark)
+            }
+        }
+    }
+
+    func loadNode(_ event: Event, at mark: YAMLMark) throws(YAMLError) -> YAMLNode {
+        switch event {
+        case .alias(let anchor):
+            guard var node = anchors[anchor] else { throw error("unknown alias '*\(anchor)'", at: mark) }
+            node.mark = mark
+            return node
+        case .scalar(let scalar, let anchor, let tag):
+            let node = YAMLNode(.scalar(scalar), mark: mark, tag: tag)
+            if let anchor { anchors[anchor] = node }
+            return node
+        case .sequenceStart(let anchor, let tag):
+            var items: [YAMLNode] = []
+            while true {
+                let (item, itemMark) = try next()
+                if case .sequenceEnd = item { break }
+                items.append(try loadNode(item, at: itemMark))
+            }
+            let node = YAMLNode(.sequence(items), mark: mark, tag: tag)
+            if let anchor { anchors[anchor] = node }
+            return node
+        case .mappingStart(let anchor, let tag):
+            var pairs: [YAMLPair] = []
+            var seen: [YAMLScalar.Value: YAMLMark] = [:]
+            while true {
+                let (keyEvent, keyMark) = try next()
+                if case .mappingEnd = keyEvent { break }
+                let key = try loadNode(keyEvent, at: keyMark)
+                if let resolved = key.resolved {
+                    if let first = seen[resolved] {
+                        throw error(
+                            "duplicate key '\(key.scalar?.text ?? "")' (first defined at line \(first.line))",
+                            at: key.mark)
+                    }
+                    seen[resolved] = key.mark
+                }
+                let (valueEvent, valueMark) = try next()
+                pairs.append(YAMLPair(key: key, value: try loadNode(valueEvent, at: valueMark)))
+            }
+            let node = YAMLNode(.mapping(pairs), mark: mark, tag: tag)
+            if let anchor { anchors[anchor] = node }
+            return node
+        default:
+            throw error("unexpected YAML event", at: mark)
+        }
+    }
+
+    /// Pulls the next event, converting libyaml's parser error into a `YAMLError` with a snippet.
+    func next() throws(YAMLError) -> (Event, YAMLMark) {
+        var raw = yaml_event_t()
+        guard yaml_parser_parse(parser, &raw) == 1 else { throw parserError() }
+        defer { yaml_event_delete(&raw) }
+        let mark = YAMLMark(
+            file: file, document: documentIndex, line: Int(raw.start_mark.line) + 1,
+            column: Int(raw.start_mark.column) + 1)
+        let event: Event
+        switch raw.type {
+        case YAML_STREAM_START_EVENT: event = .streamStart
+        case YAML_STREAM_END_EVENT: event = .streamEnd
+        case YAML_DOCUMENT_START_EVENT: event = .documentStart
+        case YAML_DOCUMENT_END_EVENT: event = .documentEnd
+        case YAML_ALIAS_EVENT: event = .alias(anchor: Loader.string(raw.data.alias.anchor) ?? "")
+        case YAML_SCALAR_EVENT:
+            let data = raw.data.scalar
+            let bytes = UnsafeBufferPointer(start: data.value, count: Int(data.length))
+            let text = String(decoding: bytes, as: UTF8.self)
+            let style: YAMLScalar.Style
+            switch data.style {
+            case YAML_SINGLE_QUOTED_SCALAR_STYLE: style = .singleQuoted
+            case YAML_DOUBLE_QUOTED_SCALAR_STYLE: style = .doubleQuoted
+            case YAML_LITERAL_SCALAR_STYLE: style = .literal
+            case YAML_FOLDED_SCALAR_STYLE: style = .folded
+            default: style = .plain
+            }
+            let tag = Loader.string(data.tag)
+            event = .scalar(YAMLScalar(text, style: style), anchor: Loader.string(data.anchor), tag: tag == "!" ? nil : tag)
+        case YAML_SEQUENCE_START_EVENT:
+            let data = raw.data.sequence_start
+            event = .sequenceStart(anchor: Loader.string(data.anchor), tag: Loader.string(data.tag))
+        case YAML_SEQUENCE_END_EVENT: event = .sequenceEnd
+        case YAML_MAPPING_START_EVENT:
+            let data = raw.data.mapping_start
+            event = .mappingStart(anchor: Loader.string(data.anchor), tag: Loader.string(data.tag))
+        case YAML_MAPPING_END_EVENT: event = .mappingEnd
+        default: event = .streamEnd
+        }
+        return (event, mark)
+    }
+
+    static func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {
+        guard let pointer else { return nil }
+        return String(cString: pointer)
+    }
+
+    func parserError() -> YAMLError {
+        let state = parser.pointee
+        let problem = state.problem.map { String(cString: $0) } ?? "invalid YAML"
+        var line = Int(state.problem_mark.line) + 1
+        var column = Int(state.problem_mark.column) + 1
+        if state.error == YAML_READER_ERROR {
+            // Reader errors (bad encoding) carry a byte offset rather than a mark.
+            line = 1
+            column = 1
+            var offset = Int(state.problem_offset)
+            for (index, text) in lines.enumerated() {
+                let length = text.utf8.count + 1  // CRs were dropped from `lines`; offsets may drift on CRLF
+                if offset < length {
+                    line = index + 1
+                    column = offset + 1
+                    break
+                }
+                offset -= length
+            }
+        }
+        var message = problem
+        if let context = state.context.map({ String(cString: $0) }) {
+            let contextLine = Int(state.context_mark.line) + 1
+            let contextColumn = Int(state.context_mark.column) + 1
+            message += " (\(context) at line \(contextLine), column \(contextColumn))"
+        }
+        return error(message, at: YAMLMark(file: file, document: documentIndex, line: line, column: column))
+    }
+
+    func error(_ message: String, at mark: YAMLMark) -> YAMLError {
+        let source = mark.line - 1 < lines.count && mark.line >= 1 ? String(lines[mark.line - 1]) : ""
+        return YAMLError(mark: mark, message: message, sourceLine: source)
+    }
+}
