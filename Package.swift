@@ -64,8 +64,7 @@ let package = Package(
         .testTarget(name: "YAMLTests", dependencies: ["YAML"], swiftSettings: strictSettings),
         .testTarget(
             name: "ManifestsTests",
-            dependencies: ["Manifests", "Model", "YAML", "Commands"],
-            resources: [.copy("Fixtures")],
+            dependencies: ["Manifests", "Model", "YAML"],
             swiftSettings: strictSettings
         ),
         .testTarget(

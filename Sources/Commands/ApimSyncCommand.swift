@@ -16,3 +16,10 @@ public struct ApimSyncCommand: AsyncParsableCommand {
 
     public init() {}
 }
+
+extension ApimSyncCommand {
+    /// Parses the process arguments, runs the command and exits with its status.
+    public static func runFromCommandLine() async {
+        await main()
+    }
+}

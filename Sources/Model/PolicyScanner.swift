@@ -166,7 +166,11 @@ private struct PolicyReader {
         index += 2
         let name = readName()
         skipSpace()
-        if index < scalars.count, scalars[index] == ">" { index += 1 } else { problem("malformed closing tag", at: start) }
+        if index < scalars.count, scalars[index] == ">" {
+            index += 1
+        } else {
+            problem("malformed closing tag", at: start)
+        }
         if let match = stack.lastIndex(of: name) {
             if match != stack.count - 1 {
                 problem("element '\(stack[stack.count - 1])' is closed by '</\(name)>'", at: start)
@@ -221,7 +225,9 @@ private struct PolicyReader {
             index += 1
             let valueStart = index
             while index < scalars.count, scalars[index] != quote {
-                if scalars[index] == "@", index + 1 < scalars.count, scalars[index + 1] == "(" || scalars[index + 1] == "{" {
+                if scalars[index] == "@", index + 1 < scalars.count,
+                    scalars[index + 1] == "(" || scalars[index + 1] == "{"
+                {
                     index = skipExpression(from: index, terminator: quote)
                 } else if starts(with: "{{", at: index) {
                     readNamedValueReference()

@@ -156,7 +156,8 @@ private final class Loader {
             default: style = .plain
             }
             let tag = Loader.string(data.tag)
-            event = .scalar(YAMLScalar(text, style: style), anchor: Loader.string(data.anchor), tag: tag == "!" ? nil : tag)
+            event = .scalar(
+                YAMLScalar(text, style: style), anchor: Loader.string(data.anchor), tag: tag == "!" ? nil : tag)
         case YAML_SEQUENCE_START_EVENT:
             let data = raw.data.sequence_start
             event = .sequenceStart(anchor: Loader.string(data.anchor), tag: Loader.string(data.tag))

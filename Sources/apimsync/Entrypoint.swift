@@ -4,6 +4,6 @@ import Commands
 @main
 struct Entrypoint {
     static func main() async {
-        await ApimSyncCommand.main()
+        await ApimSyncCommand.runFromCommandLine()
     }
 }

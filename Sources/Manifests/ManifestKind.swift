@@ -1,0 +1,45 @@
+import Model
+
+/// A kind users can write in a manifest. Each kind declares its `spec` schema and lowers a decoded manifest into
+/// plain resources; adding a kind means one file here and one line in `ManifestKinds.all`.
+protocol ManifestKind: Sendable {
+    /// The `kind:` value.
+    static var kindName: String { get }
+    /// The schema of `spec`.
+    static var schema: ObjectSchema { get }
+    /// Checks `metadata.name`; returns a message when the name is invalid.
+    static func validateName(_ name: String) -> String?
+    /// Turns the manifest into resources and references.
+    static func lower(_ manifest: DecodedManifest, into context: inout LoweringContext)
+}
+
+extension ManifestKind {
+    static func validateName(_ name: String) -> String? { NameRules.entityID(name, maxLength: 256) }
+}
+
+/// Every manifest kind, in the order they are documented.
+enum ManifestKinds {
+    static let all: [any ManifestKind.Type] = [
+        ServicePolicyKind.self, NamedValueKind.self, BackendKind.self, PolicyFragmentKind.self, LoggerKind.self,
+        DiagnosticKind.self, ApiVersionSetKind.self, ApiKind.self, ProductKind.self, SubscriptionKind.self,
+        TagKind.self,
+    ]
+
+    static func named(_ name: String) -> (any ManifestKind.Type)? { all.first { $0.kindName == name } }
+}
+
+/// APIM's rules for entity names (apim-rest.md §1.1).
+enum NameRules {
+    /// `^[^*#&+:<>?]+$` with a length limit.
+    static func entityID(_ name: String, maxLength: Int) -> String? {
+        if name.isEmpty { return "name must not be empty" }
+        if name.count > maxLength { return "name is \(name.count) characters long; APIM allows at most \(maxLength)" }
+        if let bad = name.first(where: { "*#&+:<>?/".contains($0) }) {
+            return "name '\(name)' contains '\(bad)', which APIM does not allow in names"
+        }
+        if name.first?.isWhitespace == true || name.last?.isWhitespace == true {
+            return "name '\(name)' must not start or end with white space"
+        }
+        return nil
+    }
+}

@@ -1,0 +1,250 @@
+import Foundation
+import Model
+import YAML
+
+/// The outcome of loading a repository: the desired state and every problem found, sorted for display.
+public struct LoadResult: Sendable {
+    public var config: RepositoryConfig?
+    /// The environment whose variables were used.
+    public var environment: String?
+    public var state: State
+    public var diagnostics: [Diagnostic]
+
+    /// Whether loading found errors (then `state` must not be applied).
+    public var hasErrors: Bool { diagnostics.hasErrors }
+}
+
+/// Turns a GitOps repository (`apimsync.yaml` and the manifests it names) into the desired state.
+///
+/// Every problem is collected and reported at once with its `file:line:col`; nothing stops at the first error.
+public struct ManifestLoader: Sendable {
+    /// The configuration file path as the user gave it (or as it was found).
+    public var configPath: String
+
+    public init(configPath: String) {
+        self.configPath = configPath
+    }
+
+    /// `explicit` if given, else `./apimsync.yaml`, else `./manifests/apimsync.yaml`.
+    public static func locateConfig(explicit: String?) -> String? {
+        if let explicit { return explicit }
+        for candidate in ["apimsync.yaml", "manifests/apimsync.yaml"]
+        where FileManager.default.fileExists(atPath: candidate) {
+            return candidate
+        }
+        return nil
+    }
+
+    /// Loads the repository for one environment (`nil`: `local`, or no variables when there is no such environment).
+    public func load(environment: String? = nil) -> LoadResult {
+        var diagnostics: [Diagnostic] = []
+        guard let config = loadConfig(&diagnostics) else {
+            return LoadResult(
+                config: nil, environment: environment, state: State(), diagnostics: diagnostics.sortedForDisplay())
+        }
+        let name = environment ?? RepositoryConfig.defaultEnvironment
+        var variables: [String: String] = [:]
+        if let selected = config.environments[name] {
+            variables = selected.variables
+        } else if environment != nil || !config.environments.isEmpty {
+            diagnostics.append(
+                .error(
+                    "environment '\(name)' is not defined in \(configPath)"
+                        + Suggestions.hint(for: name, in: config.environments.keys.sorted()), at: config.origin))
+        }
+        let substitution = VariableSubstitution(variables: variables, environment: name)
+        var state = loadResources(config: config, substitution: substitution, diagnostics: &diagnostics)
+        if diagnostics.hasErrors { state = State() }
+        return LoadResult(config: config, environment: name, state: state, diagnostics: diagnostics.sortedForDisplay())
+    }
+
+    /// Loads the repository once per environment and merges the problems, so that a variable missing in any
+    /// environment is caught by one `validate`.
+    public func validateAllEnvironments() -> LoadResult {
+        var first = load()
+        guard let config = first.config, config.environments.count > 1 else { return first }
+        var seen = Set(first.diagnostics)
+        for name in config.environments.keys.sorted() where name != first.environment {
+            for diagnostic in load(environment: name).diagnostics where seen.insert(diagnostic).inserted {
+                first.diagnostics.append(diagnostic)
+            }
+        }
+        first.diagnostics = first.diagnostics.sortedForDisplay()
+        return first
+    }
+
+    var files: ManifestFiles {
+        let base = (configPath as NSString).deletingLastPathComponent
+        return ManifestFiles(base: base)
+    }
+
+    func loadConfig(_ diagnostics: inout [Diagnostic]) -> RepositoryConfig? {
+        let whole = SourceLocation(file: configPath, line: 1, column: 1)
+        guard let data = FileManager.default.contents(atPath: configPath),
+            let text = String(data: data, encoding: .utf8)
+        else {
+            diagnostics.append(
+                .error("cannot read the configuration '\(configPath)' (give another with --config)", at: nil))
+            return nil
+        }
+        let documents: [YAMLDocument]
+        do {
+            documents = try YAMLParser.parse(text, file: configPath)
+        } catch {
+            diagnostics.append(.error(error.message, at: error.mark.location))
+            return nil
+        }
+        guard let root = documents.first?.root, documents.count == 1 else {
+            diagnostics.append(.error("the configuration must hold exactly one document of 'kind: Config'", at: whole))
+            return nil
+        }
+        var decoder = SchemaDecoder(substitution: VariableSubstitution(variables: [:], environment: ""))
+        guard let envelope = decodeEnvelope(root, expectedKind: "Config", decoder: &decoder) else {
+            diagnostics += decoder.diagnostics
+            return nil
+        }
+        let spec =
+            envelope.spec.flatMap { decoder.decodeObject($0, schema: ConfigSchema.spec, path: "spec") }
+            ?? .object(JSONObject())
+        let config = ConfigSchema.config(from: spec, decoder: &decoder, origin: envelope.kindLocation)
+        diagnostics += decoder.diagnostics
+        return config
+    }
+
+    /// The parts of a manifest envelope, checked.
+    struct Envelope {
+        var kind: String
+        var kindLocation: SourceLocation
+        var name: String?
+        var nameLocation: SourceLocation
+        var reconcile: Resource.ReconcileMode
+        var spec: YAMLNode?
+    }
+
+    func decodeEnvelope(_ root: YAMLNode, expectedKind: String?, decoder: inout SchemaDecoder) -> Envelope? {
+        guard let pairs = root.mapping else {
+            decoder.error("a manifest must be a mapping with apiVersion, kind, metadata and spec", at: root)
+            return nil
+        }
+        let fields = ["apiVersion", "kind", "metadata", "spec"]
+        for pair in pairs {
+            let key = pair.key.scalar?.text ?? ""
+            if !fields.contains(key) {
+                decoder.error(
+                    "unknown field '\(key)' in the manifest" + Suggestions.hint(for: key, in: fields), at: pair.key)
+            }
+        }
+        guard let kindNode = root["kind"], let kind = kindNode.scalar?.text else {
+            decoder.error("missing required field 'kind'", at: root)
+            return nil
+        }
+        if let apiVersion = root["apiVersion"] {
+            if apiVersion.scalar?.text != "apimsync/v1" {
+                decoder.error(
+                    "unsupported apiVersion '\(apiVersion.scalar?.text ?? "")'; expected 'apimsync/v1'", at: apiVersion)
+            }
+        } else {
+            decoder.error("missing required field 'apiVersion' (apimsync/v1)", at: root)
+        }
+        var envelope = Envelope(
+            kind: kind, kindLocation: kindNode.mark.location, name: nil, nameLocation: root.mark.location,
+            reconcile: .manage, spec: root["spec"])
+        if let expectedKind, kind != expectedKind {
+            decoder.error("expected 'kind: \(expectedKind)', found '\(kind)'", at: kindNode)
+            return nil
+        }
+        if let metadata = root["metadata"] {
+            _ = decoder.decodeObject(
+                metadata,
+                schema: ObjectSchema([
+                    FieldSchema("name", .string), FieldSchema("annotations", .map(.string)),
+                    FieldSchema("labels", .map(.string)),
+                ]), path: "metadata")
+            if let nameNode = metadata["name"] {
+                envelope.name = nameNode.scalar?.text
+                envelope.nameLocation = nameNode.mark.location
+            }
+            if let annotation = metadata["annotations"]?["apimsync/reconcile"] {
+                if let mode = annotation.scalar.flatMap({ Resource.ReconcileMode(rawValue: $0.text) }) {
+                    envelope.reconcile = mode
+                } else {
+                    let modes = Resource.ReconcileMode.allCases.map(\.rawValue)
+                    decoder.error(
+                        "'apimsync/reconcile' must be one of 'manage', 'skip', 'orphan', found '\(annotation.scalar?.text ?? "")'"
+                            + Suggestions.hint(for: annotation.scalar?.text ?? "", in: modes), at: annotation)
+                }
+            }
+        } else if expectedKind == nil {
+            decoder.error("missing required field 'metadata' (with 'name')", at: root)
+        }
+        if envelope.spec == nil, expectedKind == nil {
+            decoder.error("missing required field 'spec'", at: root)
+        }
+        return envelope
+    }
+
+    func loadResources(
+        config: RepositoryConfig, substitution: VariableSubstitution, diagnostics: inout [Diagnostic]
+    ) -> State {
+        let files = self.files
+        let (paths, missing) = files.manifestFiles(in: config.resources)
+        for entry in missing {
+            diagnostics.append(.error("resources folder '\(entry)' does not exist", at: config.origin))
+        }
+        var context = LoweringContext(files: files, substitution: substitution)
+        for path in paths {
+            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
+            else {
+                diagnostics.append(.error("cannot read '\(path)' as UTF-8 text", at: nil))
+                continue
+            }
+            let documents: [YAMLDocument]
+            do {
+                documents = try YAMLParser.parse(text, file: path)
+            } catch {
+                diagnostics.append(.error(error.message, at: error.mark.location))
+                continue
+            }
+            for document in documents {
+                guard let root = document.root else { continue }
+                var decoder = SchemaDecoder(substitution: substitution)
+                if let manifest = decodeManifest(root, decoder: &decoder) {
+                    ManifestKinds.named(manifest.kind)?.lower(manifest, into: &context)
+                }
+                diagnostics += decoder.diagnostics
+            }
+        }
+        diagnostics += context.diagnostics
+        return ReferenceResolver.resolve(
+            resources: context.resources, references: context.references, diagnostics: &diagnostics)
+    }
+
+    func decodeManifest(_ root: YAMLNode, decoder: inout SchemaDecoder) -> DecodedManifest? {
+        guard let envelope = decodeEnvelope(root, expectedKind: nil, decoder: &decoder) else { return nil }
+        guard let kind = ManifestKinds.named(envelope.kind) else {
+            let known = ManifestKinds.all.map { $0.kindName }
+            decoder.error(
+                "unknown kind '\(envelope.kind)'" + Suggestions.hint(for: envelope.kind, in: known)
+                    + (Suggestions.closest(to: envelope.kind, in: known) == nil
+                        ? " (known kinds: \(known.joined(separator: ", ")))" : ""),
+                at: envelope.kindLocation)
+            return nil
+        }
+        guard let name = envelope.name else {
+            decoder.error("missing required field 'name' in 'metadata'", at: root["metadata"] ?? root)
+            return nil
+        }
+        if let problem = kind.validateName(name) {
+            decoder.error("invalid name: \(problem)", at: envelope.nameLocation)
+            return nil
+        }
+        guard let specNode = envelope.spec else { return nil }
+        let before = decoder.diagnostics.count
+        guard let spec = decoder.decodeObject(specNode, schema: kind.schema, path: "spec"),
+            !decoder.diagnostics[before...].contains(where: { $0.severity == .error })
+        else { return nil }
+        return DecodedManifest(
+            kind: envelope.kind, name: name, origin: envelope.kindLocation, nameLocation: envelope.nameLocation,
+            reconcile: envelope.reconcile, spec: spec, locations: decoder.locations)
+    }
+}

@@ -1,0 +1,17 @@
+import Model
+
+/// A reference from one resource to another, found in a manifest or inside a policy document, checked once
+/// every manifest is loaded.
+struct Reference: Sendable, Hashable {
+    enum Target: Sendable, Hashable {
+        case resource(ResourceID)
+        /// A `{{name}}` reference: named values are found by display name, not by id.
+        case namedValue(displayName: String)
+    }
+
+    var from: ResourceID
+    var target: Target
+    /// What makes the reference, for messages: "pool member", "backend-id in <set-backend-service>".
+    var role: String
+    var location: SourceLocation
+}

@@ -1,0 +1,107 @@
+import Model
+
+/// Checks what manifests refer to once all are loaded: duplicates, unresolved references and dependency cycles.
+/// Resolved references become the resources' dependencies.
+enum ReferenceResolver {
+    /// Entities every APIM service has, which manifests may refer to without declaring them.
+    static let builtIns: Set<ResourceID> = [
+        ResourceID(.api, "echo-api"), ResourceID(.product, "starter"), ResourceID(.product, "unlimited"),
+        ResourceID(.group, "administrators"), ResourceID(.group, "developers"), ResourceID(.group, "guests"),
+    ]
+
+    static func resolve(resources: [Resource], references: [Reference], diagnostics: inout [Diagnostic]) -> State {
+        var state = State()
+        for resource in resources {
+            if let first = state[resource.id] {
+                let place = first.origin.map { " (first declared at \($0))" } ?? ""
+                diagnostics.append(.error("duplicate resource \(resource.id)\(place)", at: resource.origin))
+                continue
+            }
+            state.insert(resource)
+        }
+        var namedValues: [String: ResourceID] = [:]
+        for resource in state.resources(of: .namedValue) {
+            guard let displayName = resource.properties["displayName"]?.stringValue else { continue }
+            if let other = namedValues[displayName] {
+                diagnostics.append(
+                    .error(
+                        "named value displayName '\(displayName)' is already used by \(other); display names must be unique",
+                        at: resource.origin))
+            }
+            namedValues[displayName] = resource.id
+        }
+        var dependencies: [ResourceID: Set<ResourceID>] = [:]
+        for reference in references {
+            let target: ResourceID
+            switch reference.target {
+            case .namedValue(let displayName):
+                guard let id = namedValues[displayName] else {
+                    diagnostics.append(
+                        .error(
+                            "\(reference.role) refers to unknown named value '\(displayName)'"
+                                + Suggestions.hint(for: displayName, in: namedValues.keys.sorted()),
+                            at: reference.location))
+                    continue
+                }
+                target = id
+            case .resource(let id):
+                guard state[id] != nil || builtIns.contains(id) else {
+                    let candidates =
+                        state.resources(of: id.kind).map(\.id.name)
+                        + builtIns.filter { $0.kind == id.kind }.map(\.name)
+                    diagnostics.append(
+                        .error(
+                            "\(reference.role) refers to unknown \(id.kind.rawValue) '\(id.name)'"
+                                + Suggestions.hint(for: id.name, in: candidates), at: reference.location))
+                    continue
+                }
+                if reference.role == "pool member", state[id]?.properties["type"]?.stringValue == "Pool" {
+                    diagnostics.append(
+                        .error(
+                            "pool member '\(id.name)' is itself a pool; pool members must be single backends",
+                            at: reference.location))
+                }
+                target = id
+            }
+            if state[target] != nil {
+                dependencies[reference.from, default: []].insert(target)
+            }
+        }
+        for (id, targets) in dependencies {
+            guard var resource = state[id] else { continue }
+            resource.dependencies.formUnion(targets)
+            state.insert(resource)
+        }
+        reportCycles(in: state, diagnostics: &diagnostics)
+        return state
+    }
+
+    /// Reports each dependency cycle once, at the origin of its first resource in sorted order.
+    static func reportCycles(in state: State, diagnostics: inout [Diagnostic]) {
+        enum Mark { case visiting, done }
+        var marks: [ResourceID: Mark] = [:]
+        var stack: [ResourceID] = []
+        var reported: Set<Set<ResourceID>> = []
+
+        func visit(_ id: ResourceID) {
+            marks[id] = .visiting
+            stack.append(id)
+            for next in (state[id]?.dependencies ?? []).sorted() where state[next] != nil {
+                switch marks[next] {
+                case nil: visit(next)
+                case .visiting?:
+                    guard let start = stack.lastIndex(of: next) else { continue }
+                    let cycle = Array(stack[start...])
+                    if reported.insert(Set(cycle)).inserted {
+                        let path = (cycle + [next]).map(\.description).joined(separator: " → ")
+                        diagnostics.append(.error("dependency cycle: \(path)", at: state[cycle[0]]?.origin))
+                    }
+                case .done?: continue
+                }
+            }
+            stack.removeLast()
+            marks[id] = .done
+        }
+        for resource in state.sorted where marks[resource.id] == nil { visit(resource.id) }
+    }
+}
