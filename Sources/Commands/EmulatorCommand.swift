@@ -1,13 +1,97 @@
 import ArgumentParser
+import Emulator
+import Foundation
 
-/// `apimsync emulator`: runs the bundled APIM management-plane emulator (placeholder until the emulator lands).
+/// `apimsync emulator`: runs the bundled APIM management-plane emulator until SIGINT/SIGTERM.
+///
+/// The first line on stdout is `listening on http://HOST:PORT`, so scripts can start it with `--port 0`.
 struct EmulatorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "emulator",
-        abstract: "Run the bundled Azure API Management emulator."
+        abstract: "Run the bundled Azure API Management emulator.",
+        discussion: """
+            Serves the ARM API (api-version \(EmulatorInfo.apiVersion)) of one APIM service under \
+            /subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.ApiManagement/service/{name}. \
+            Prints "listening on http://HOST:PORT" as its first line.
+            """
     )
 
+    @Option(help: "Port to listen on (0 picks a free port).")
+    var port: Int = 0
+
+    @Option(help: "Address to bind.")
+    var host: String = "127.0.0.1"
+
+    @Option(help: "State file (JSON); created when missing, written after each change.")
+    var state: String?
+
+    @Option(name: .customLong("latency-ms"), help: "Injected latency: MEAN or MEAN:JITTER in milliseconds.")
+    var latency: String?
+
+    @Option(help: "Injected faults, e.g. 429=0.1,503=0.05,drop=0.02,PUT:503=0.2.")
+    var faults: String?
+
+    @Option(help: "Seed of the fault and latency generator.")
+    var seed: UInt64 = 0
+
+    @Option(help: "Accept only this bearer token (default: any bearer token).")
+    var token: String?
+
+    @Option(help: "ARM throttling: off, arm (reads 250 @25/s, writes/deletes 200 @10/s) or a scale factor such as 0.1.")
+    var throttling: String = "off"
+
+    @Option(name: .customLong("async-polls"), help: "Long-running operations answer 202 and need N polls.")
+    var asyncPolls: Int = 0
+
+    @Option(name: .customLong("async-retry-after"), help: "Retry-After seconds on pending long-running operations.")
+    var asyncRetryAfter: Int = 1
+
+    @Option(name: .customLong("page-size"), help: "Maximum items per list page.")
+    var pageSize: Int = 100
+
+    @Option(name: .customLong("subscription-id"), help: "Subscription id of the emulated service.")
+    var subscriptionId: String = "00000000-0000-0000-0000-000000000000"
+
+    @Option(name: .customLong("resource-group"), help: "Resource group of the emulated service.")
+    var resourceGroup: String = "rg-ai-gateway"
+
+    @Option(name: .customLong("service-name"), help: "Name of the emulated APIM service.")
+    var serviceName: String = "enterpriseapim"
+
     func run() async throws {
-        throw ValidationError("the emulator is not built yet")
+        var options = EmulatorOptions()
+        options.host = host
+        options.port = port
+        options.stateFile = state
+        options.seed = seed
+        options.token = token
+        options.asyncPolls = asyncPolls
+        options.asyncRetryAfterSeconds = asyncRetryAfter
+        options.pageSize = pageSize
+        options.subscriptionId = subscriptionId
+        options.resourceGroup = resourceGroup
+        options.serviceName = serviceName
+        do {
+            if let latency { options.latency = try LatencySpec(parsing: latency) }
+            if let faults { options.faults = try FaultSpec(parsing: faults) }
+        } catch let error as EmulatorSpecError {
+            throw ValidationError(error.description)
+        }
+        switch throttling.lowercased() {
+        case "off", "none": options.throttling = nil
+        case "arm", "on": options.throttling = ThrottlingSpec()
+        default:
+            guard let factor = Double(throttling), factor > 0 else {
+                throw ValidationError("--throttling must be off, arm or a positive scale factor")
+            }
+            options.throttling = .scaled(factor)
+        }
+        guard pageSize >= 1 else { throw ValidationError("--page-size must be at least 1") }
+        let host = self.host
+        let servicePath = options.servicePath
+        try await EmulatorServer.run(options) { port in
+            let banner = "listening on http://\(host):\(port)\nservice \(servicePath)\n"
+            FileHandle.standardOutput.write(Data(banner.utf8))
+        }
     }
 }

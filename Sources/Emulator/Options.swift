@@ -1,0 +1,168 @@
+import Foundation
+
+/// The bundled APIM management-plane emulator.
+public enum EmulatorInfo {
+    /// The ARM api-version the emulator serves.
+    public static let apiVersion = "2024-05-01"
+}
+
+/// How an emulator instance is started: address, identity of the emulated service, and the knobs tests use.
+public struct EmulatorOptions: Sendable {
+    public var host: String = "127.0.0.1"
+    /// 0 binds an ephemeral port.
+    public var port: Int = 0
+    /// Persisted state (JSON, written atomically after each write). `nil` keeps state in memory only.
+    public var stateFile: String? = nil
+    public var subscriptionId = "00000000-0000-0000-0000-000000000000"
+    public var resourceGroup = "rg-ai-gateway"
+    public var serviceName = "enterpriseapim"
+    /// `nil`: any `Authorization: Bearer x` is accepted; set: only that token.
+    public var token: String? = nil
+    public var latency: LatencySpec? = nil
+    public var faults: FaultSpec = FaultSpec()
+    public var seed: UInt64 = 0
+    /// ARM token buckets per principal; `nil` disables throttling.
+    public var throttling: ThrottlingSpec? = nil
+    /// `> 0`: long-running operations answer 202 and need that many polls of 202 before completing.
+    public var asyncPolls: Int = 0
+    /// `Retry-After` (seconds) sent with 202 answers of pending long-running operations.
+    public var asyncRetryAfterSeconds: Int = 1
+    public var pageSize: Int = 100
+
+    public init() {}
+
+    /// `/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.ApiManagement/service/{name}`.
+    public var servicePath: String {
+        "/subscriptions/\(subscriptionId)/resourceGroups/\(resourceGroup)/providers/Microsoft.ApiManagement/service/\(serviceName)"
+    }
+}
+
+/// An error in a command-line style specification (`--faults`, `--latency-ms`).
+public struct EmulatorSpecError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// Injected latency: a mean plus a uniform jitter, both in milliseconds (`20` or `20:5`).
+public struct LatencySpec: Sendable, Equatable {
+    public var meanMilliseconds: Double
+    public var jitterMilliseconds: Double
+
+    public init(meanMilliseconds: Double, jitterMilliseconds: Double = 0) {
+        self.meanMilliseconds = meanMilliseconds
+        self.jitterMilliseconds = jitterMilliseconds
+    }
+
+    /// Parses `20` or `20:5`.
+    public init(parsing text: String) throws {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        guard (1...2).contains(parts.count), let mean = Double(parts[0]), mean >= 0 else {
+            throw EmulatorSpecError("invalid latency '\(text)': expected MEAN or MEAN:JITTER in milliseconds")
+        }
+        var jitter = 0.0
+        if parts.count == 2 {
+            guard let value = Double(parts[1]), value >= 0 else {
+                throw EmulatorSpecError("invalid latency jitter in '\(text)'")
+            }
+            jitter = value
+        }
+        self.init(meanMilliseconds: mean, jitterMilliseconds: jitter)
+    }
+}
+
+/// Seeded fault injection: fractions of requests answered with a status, or dropped (`drop`).
+public struct FaultSpec: Sendable, Equatable {
+    /// One fault rule: an outcome with a probability, optionally only for one HTTP method.
+    public struct Rule: Sendable, Equatable {
+        public enum Outcome: Sendable, Equatable {
+            case status(Int)
+            case drop
+        }
+        public var method: String?
+        public var outcome: Outcome
+        public var probability: Double
+
+        public init(method: String? = nil, outcome: Outcome, probability: Double) {
+            self.method = method
+            self.outcome = outcome
+            self.probability = probability
+        }
+    }
+
+    public var rules: [Rule]
+
+    public init(rules: [Rule] = []) { self.rules = rules }
+
+    /// Parses `429=0.1,503=0.05,drop=0.02,PUT:503=0.2`.
+    public init(parsing text: String) throws {
+        var rules: [Rule] = []
+        for item in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) })
+        where !item.isEmpty {
+            let pair = item.split(separator: "=", omittingEmptySubsequences: false).map(String.init)
+            guard pair.count == 2, let probability = Double(pair[1]), (0...1).contains(probability) else {
+                throw EmulatorSpecError("invalid fault '\(item)': expected [METHOD:]STATUS=FRACTION or drop=FRACTION")
+            }
+            var key = pair[0]
+            var method: String?
+            if let colon = key.firstIndex(of: ":") {
+                method = key[..<colon].uppercased()
+                key = String(key[key.index(after: colon)...])
+            }
+            let outcome: Rule.Outcome
+            if key.lowercased() == "drop" {
+                outcome = .drop
+            } else if let status = Int(key), (400...599).contains(status) {
+                outcome = .status(status)
+            } else {
+                throw EmulatorSpecError("invalid fault '\(item)': '\(key)' is neither a 4xx/5xx status nor 'drop'")
+            }
+            rules.append(Rule(method: method, outcome: outcome, probability: probability))
+        }
+        self.init(rules: rules)
+    }
+
+    public var isEmpty: Bool { rules.isEmpty }
+}
+
+/// ARM token-bucket throttling per principal (bucket size and refill rate per second per operation class).
+public struct ThrottlingSpec: Sendable, Equatable {
+    public var readCapacity: Double = 250
+    public var readRefillPerSecond: Double = 25
+    public var writeCapacity: Double = 200
+    public var writeRefillPerSecond: Double = 10
+    public var deleteCapacity: Double = 200
+    public var deleteRefillPerSecond: Double = 10
+
+    /// The ARM defaults (reads 250 @25/s, writes 200 @10/s, deletes 200 @10/s).
+    public init() {}
+
+    /// The ARM defaults multiplied by `factor` (both capacity and refill), e.g. 0.01 for tests.
+    public static func scaled(_ factor: Double) -> ThrottlingSpec {
+        var spec = ThrottlingSpec()
+        spec.readCapacity *= factor
+        spec.readRefillPerSecond *= factor
+        spec.writeCapacity *= factor
+        spec.writeRefillPerSecond *= factor
+        spec.deleteCapacity *= factor
+        spec.deleteRefillPerSecond *= factor
+        return spec
+    }
+}
+
+/// SplitMix64: a small deterministic PRNG so that a seed reproduces the same faults for the same request order.
+struct SeededGenerator: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// A uniform double in [0, 1).
+    mutating func unit() -> Double { Double(next() >> 11) / Double(UInt64(1) << 53) }
+}

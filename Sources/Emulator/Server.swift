@@ -1,0 +1,150 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import UnixSignals
+
+/// Request context that keeps the connection's channel, so that a `drop` fault can close it unanswered.
+public struct EmulatorRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    let channel: any Channel
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.channel = source.channel
+    }
+
+    public var maxUploadSize: Int { 32 * 1024 * 1024 }
+}
+
+/// Adapts Hummingbird requests to the store and back.
+struct EmulatorResponder: HTTPResponder {
+    typealias Context = EmulatorRequestContext
+    let store: EmulatorStore
+
+    /// A dropped connection: the channel is closed before any response is written.
+    struct DroppedConnection: Error {}
+
+    func respond(to request: Request, context: Context) async throws -> Response {
+        let target = request.head.path ?? "/"
+        let (path, query) = EmuRequest.split(target)
+        var headers: [String: String] = [:]
+        for field in request.headers {
+            let name = field.name.canonicalName
+            if let existing = headers[name] {
+                headers[name] = existing + ", " + field.value
+            } else {
+                headers[name] = field.value
+            }
+        }
+        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        let host = request.head.authority ?? headers["host"] ?? "127.0.0.1"
+        let emuRequest = EmuRequest(
+            method: request.method.rawValue, rawPath: EmuRequest.decode(path, plusAsSpace: false), query: query,
+            headers: headers, body: Array(buffer.readableBytesView), origin: "http://\(host)")
+        let answer = await store.handle(emuRequest)
+        if answer.delayMilliseconds > 0 {
+            try? await Task.sleep(for: .microseconds(Int(answer.delayMilliseconds * 1000)))
+        }
+        if answer.drop {
+            try? await context.channel.close()
+            throw DroppedConnection()
+        }
+        var fields = HTTPFields()
+        for (name, value) in answer.headers {
+            if let fieldName = HTTPField.Name(name) { fields.append(HTTPField(name: fieldName, value: value)) }
+        }
+        let isHead = request.method == .head
+        if answer.body.isEmpty || isHead {
+            if !isHead { fields[.contentLength] = "0" }
+            return Response(status: .init(code: answer.status), headers: fields, body: ResponseBody())
+        }
+        return Response(
+            status: .init(code: answer.status), headers: fields,
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.body)))
+    }
+}
+
+/// An emulator running in-process.
+public final class RunningEmulator: Sendable {
+    public let port: Int
+    /// `http://HOST:PORT`.
+    public let baseURL: String
+    /// `/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.ApiManagement/service/{name}`.
+    public let servicePath: String
+    let store: EmulatorStore
+    private let task: Task<Void, any Error>
+
+    init(port: Int, host: String, store: EmulatorStore, servicePath: String, task: Task<Void, any Error>) {
+        self.port = port
+        self.baseURL = "http://\(host):\(port)"
+        self.store = store
+        self.servicePath = servicePath
+        self.task = task
+    }
+
+    /// Stops the server gracefully and waits for it.
+    public func shutdown() async throws {
+        task.cancel()
+        _ = try? await task.value
+    }
+
+    public func stats() async -> EmulatorStats { await store.currentStats() }
+
+    /// Back to a fresh developer-SKU service (and zero counters).
+    public func reset() async { await store.reset() }
+}
+
+/// Starts emulators.
+public enum EmulatorServer {
+    /// Starts an emulator in-process; returns once it is listening (port 0 binds an ephemeral port).
+    public static func start(_ options: EmulatorOptions) async throws -> RunningEmulator {
+        let store = try EmulatorStore(options: options)
+        let (stream, continuation) = AsyncStream<Int>.makeStream()
+        let app = application(store: store, options: options) { port in continuation.yield(port) }
+        let task = Task {
+            defer { continuation.finish() }
+            try await app.runService(gracefulShutdownSignals: [])
+        }
+        var port: Int?
+        for await value in stream {
+            port = value
+            break
+        }
+        guard let port else {
+            // The server stopped before listening: surface its error.
+            try await task.value
+            throw EmulatorSpecError(
+                "the emulator stopped before it started listening on \(options.host):\(options.port)")
+        }
+        return RunningEmulator(
+            port: port, host: options.host, store: store, servicePath: options.servicePath, task: task)
+    }
+
+    /// Runs an emulator until SIGINT/SIGTERM (the `apimsync emulator` command); `onListening` gets the port.
+    public static func run(_ options: EmulatorOptions, onListening: @escaping @Sendable (Int) -> Void) async throws {
+        let store = try EmulatorStore(options: options)
+        let app = application(store: store, options: options, onListening: onListening)
+        try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+    }
+
+    /// The Hummingbird application, for `HummingbirdTesting` router tests (`app.test(.router) { … }`).
+    public static func application(_ options: EmulatorOptions) throws -> some ApplicationProtocol {
+        let store = try EmulatorStore(options: options)
+        return application(store: store, options: options) { _ in }
+    }
+
+    static func application(
+        store: EmulatorStore, options: EmulatorOptions, onListening: @escaping @Sendable (Int) -> Void
+    ) -> some ApplicationProtocol {
+        var logger = Logger(label: "apimsync.emulator")
+        logger.logLevel = .warning
+        return Application(
+            responder: EmulatorResponder(store: store),
+            configuration: ApplicationConfiguration(
+                address: .hostname(options.host, port: options.port), serverName: nil),
+            onServerRunning: { channel in onListening(channel.localAddress?.port ?? options.port) },
+            logger: logger)
+    }
+}

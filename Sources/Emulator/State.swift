@@ -1,0 +1,165 @@
+import Foundation
+import Model
+
+/// One stored entity. `key` is the internal path below the service (API ids always carry `;rev=n`).
+struct Entity: Sendable {
+    var key: String
+    var kind: String
+    var properties: JSONObject
+    var etag: String
+    var seq: Int
+    /// Values never rendered on GET (named value secrets, subscription keys).
+    var hidden = JSONObject()
+
+    var name: String { String(key.split(separator: "/").last ?? "") }
+    var parentKey: String {
+        let parts = key.split(separator: "/")
+        return parts.dropLast(2).joined(separator: "/")
+    }
+}
+
+/// The persisted part of the emulator: entities, current API revisions and counters.
+struct EmulatorState: Sendable {
+    var entities: [String: Entity] = [:]
+    /// Lower-cased API id (without `;rev=`) → current revision number.
+    var currentRevision: [String: String] = [:]
+    var seq = 0
+    var rowVersion: UInt64 = 0
+
+    func entity(_ key: String) -> Entity? { entities[key.lowercased()] }
+
+    mutating func nextEtag() -> String {
+        rowVersion += 1
+        var bytes: [UInt8] = []
+        for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8((rowVersion >> UInt64(shift)) & 0xFF)) }
+        return "\"" + Data(bytes).base64EncodedString() + "\""
+    }
+
+    /// Stores `properties` at `key`, keeping the creation order of an existing entity. Returns the entity.
+    @discardableResult
+    mutating func save(key: String, kind: String, properties: JSONObject, hidden: JSONObject? = nil) -> Entity {
+        let lower = key.lowercased()
+        let etag = nextEtag()
+        if var existing = entities[lower] {
+            existing.properties = properties
+            existing.etag = etag
+            if let hidden { existing.hidden = hidden }
+            entities[lower] = existing
+            return existing
+        }
+        seq += 1
+        let entity = Entity(
+            key: key, kind: kind, properties: properties, etag: etag, seq: seq, hidden: hidden ?? JSONObject())
+        entities[lower] = entity
+        return entity
+    }
+
+    /// Removes `key` and everything below it.
+    mutating func removeTree(_ key: String) {
+        let lower = key.lowercased()
+        let prefix = lower + "/"
+        entities = entities.filter { $0.key != lower && !$0.key.hasPrefix(prefix) }
+    }
+
+    /// Children of `parentKey` of kind `kind`, in creation order.
+    func children(of parentKey: String, kind: String) -> [Entity] {
+        let parent = parentKey.lowercased()
+        return entities.values.filter { $0.kind == kind && $0.parentKey.lowercased() == parent }.sorted {
+            $0.seq < $1.seq
+        }
+    }
+
+    func all(kind: String) -> [Entity] {
+        entities.values.filter { $0.kind == kind }.sorted { $0.seq < $1.seq }
+    }
+
+    // MARK: - Persistence
+
+    func serialized() -> String {
+        var root = JSONObject()
+        root["format"] = "apimsync-emulator-state"
+        root["version"] = 1
+        root["seq"] = .number(Double(seq))
+        root["rowVersion"] = .number(Double(rowVersion))
+        root["currentRevision"] = .object(
+            JSONObject(currentRevision.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))
+        root["entities"] = .array(
+            entities.values.sorted { $0.seq < $1.seq }.map { entity in
+                .object(
+                    JSONObject([
+                        ("key", .string(entity.key)), ("kind", .string(entity.kind)), ("etag", .string(entity.etag)),
+                        ("seq", .number(Double(entity.seq))), ("properties", .object(entity.properties)),
+                        ("hidden", .object(entity.hidden)),
+                    ]))
+            })
+        return JSONValue.object(root).serialized(pretty: true)
+    }
+
+    static func load(text: String, file: String) throws -> EmulatorState {
+        func corrupt(_ why: String) -> EmulatorStateError {
+            EmulatorStateError(file: file, reason: why)
+        }
+        let root: JSONValue
+        do {
+            root = try JSONValue.parse(text)
+        } catch {
+            throw corrupt(error.description)
+        }
+        guard root["format"]?.stringValue == "apimsync-emulator-state", root["version"]?.numberValue == 1 else {
+            throw corrupt("not an apimsync emulator state file (missing \"format\"/\"version\")")
+        }
+        var state = EmulatorState()
+        state.seq = Int(root["seq"]?.numberValue ?? 0)
+        state.rowVersion = UInt64(root["rowVersion"]?.numberValue ?? 0)
+        for (key, value) in root["currentRevision"]?.objectValue ?? JSONObject() {
+            guard let rev = value.stringValue else { throw corrupt("currentRevision.\(key) is not a string") }
+            state.currentRevision[key] = rev
+        }
+        guard let items = root["entities"]?.arrayValue else { throw corrupt("missing \"entities\" array") }
+        for (offset, item) in items.enumerated() {
+            guard let key = item["key"]?.stringValue, let kind = item["kind"]?.stringValue,
+                let etag = item["etag"]?.stringValue, let seq = item["seq"]?.numberValue,
+                let properties = item["properties"]?.objectValue, Kind.byPattern[kind] != nil
+            else { throw corrupt("entities[\(offset)] is malformed") }
+            state.entities[key.lowercased()] = Entity(
+                key: key, kind: kind, properties: properties, etag: etag, seq: Int(seq),
+                hidden: item["hidden"]?.objectValue ?? JSONObject())
+        }
+        return state
+    }
+}
+
+/// The emulator state file could not be read: never silently replaced by a fresh state.
+public struct EmulatorStateError: Error, CustomStringConvertible, Sendable {
+    public var file: String
+    public var reason: String
+    public var description: String { "emulator state file '\(file)' is corrupt: \(reason)" }
+}
+
+/// Counters served at `GET /_emulator/stats`.
+public struct EmulatorStats: Sendable, Equatable {
+    public var totalRequests = 0
+    public var byMethod: [String: Int] = [:]
+    /// By entity kind pattern (`apis`, `apis/operations`, …) or `_other`.
+    public var byKind: [String: Int] = [:]
+    /// By `METHOD kind`, e.g. `PUT apis/operations`.
+    public var byMethodAndKind: [String: Int] = [:]
+    public var byStatus: [Int: Int] = [:]
+    public var faultsInjected = 0
+    public var throttled = 0
+
+    public init() {}
+
+    var json: JSONValue {
+        func object(_ map: [String: Int]) -> JSONValue {
+            .object(JSONObject(map.sorted { $0.key < $1.key }.map { ($0.key, .number(Double($0.value))) }))
+        }
+        return .object(
+            JSONObject([
+                ("totalRequests", .number(Double(totalRequests))), ("byMethod", object(byMethod)),
+                ("byKind", object(byKind)), ("byMethodAndKind", object(byMethodAndKind)),
+                ("byStatus", object(Dictionary(uniqueKeysWithValues: byStatus.map { (String($0.key), $0.value) }))),
+                ("faultsInjected", .number(Double(faultsInjected))), ("throttled", .number(Double(throttled))),
+            ]))
+    }
+}

@@ -1,0 +1,313 @@
+import Emulator
+import Foundation
+import HTTPTypes
+import Model
+import Testing
+
+@Suite struct ResourceTests {
+    @Test func freshServiceLooksLikeADeveloperSku() async throws {
+        try await withEmulator { arm in
+            let operations = try await arm.call(.get, "apis/echo-api/operations")
+            let names = operations.json?["value"]?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? []
+            #expect(names.contains("retrieve-resource") && names.contains("create-resource"))
+            let products = try await arm.call(.get, "products")
+            #expect(
+                products.json?["value"]?.arrayValue?.compactMap { $0["name"]?.stringValue } == ["starter", "unlimited"])
+            let linked = try await arm.call(.get, "products/starter/apis")
+            #expect(linked.json?["value"]?.arrayValue?.first?["name"]?.stringValue == "echo-api")
+            #expect(try await arm.call(.head, "products/starter/apis/echo-api").status == 204)
+            #expect(try await arm.call(.head, "products/starter/apis/nope").status == 404)
+            let admins = try await arm.call(.get, "groups/administrators")
+            #expect(admins.json?["properties"]?["builtIn"]?.boolValue == true)
+            let deleteBuiltIn = try await arm.call(.delete, "groups/guests", headers: ["If-Match": "*"])
+            #expect(deleteBuiltIn.status == 400)
+            let master = try await arm.call(.get, "subscriptions/master")
+            #expect(master.json?["properties"]?["scope"]?.stringValue == arm.service + "/apis")
+            #expect(master.json?["properties"]?["primaryKey"] == nil)
+            let policy = try await arm.call(.get, "policies/policy", query: "format=rawxml")
+            let value = try #require(policy.json?["properties"]?["value"]?.stringValue)
+            #expect(value.hasPrefix("<!--\n    IMPORTANT:\n    - Policy elements can appear only within the <inbound>"))
+            #expect(
+                value.hasSuffix(
+                    "-->\r\n<policies>\r\n\t<inbound />\r\n\t<backend>\r\n\t\t<forward-request />\r\n\t</backend>\r\n\t<outbound />\r\n\t<on-error />\r\n</policies>"
+                ))
+            #expect(policy.json?["properties"]?["format"]?.stringValue == "rawxml")
+        }
+    }
+
+    @Test func secretNamedValuesAreHidden() async throws {
+        try await withEmulator { arm in
+            let created = try await arm.put(
+                "namedValues/aoai-key", ["displayName": "aoai-key", "value": "s3cr3t", "secret": true])
+            #expect(created.status == 201)
+            #expect(created.json?["properties"]?["value"] == nil)
+            #expect(created.header("Location")?.contains("asyncId=") == true)
+            #expect(created.header("Azure-AsyncOperation")?.contains("/tenant/operationResults/") == true)
+            let fetched = try await arm.call(.get, "namedValues/aoai-key")
+            #expect(fetched.json?["properties"]?["value"] == nil)
+            #expect(fetched.json?["properties"]?["secret"]?.boolValue == true)
+            let listed = try await arm.call(.get, "namedValues")
+            #expect(listed.json?["value"]?.arrayValue?.allSatisfy { $0["properties"]?["value"] == nil } == true)
+            let value = try await arm.call(.post, "namedValues/aoai-key/listValue")
+            #expect(value.status == 200)
+            #expect(value.json == ["value": "s3cr3t"])
+            #expect(value.header("ETag") != nil)
+
+            try await arm.put("namedValues/plain", ["displayName": "plain", "value": "visible"])
+            let plain = try await arm.call(.get, "namedValues/plain")
+            #expect(plain.json?["properties"]?["value"]?.stringValue == "visible")
+
+            let vault = try await arm.put(
+                "namedValues/kv",
+                [
+                    "displayName": "kv", "keyVault": ["secretIdentifier": "https://v.vault.azure.net/secrets/s"],
+                    "secret": true,
+                ])
+            #expect(vault.status == 201)
+            #expect(vault.json?["properties"]?["keyVault"]?["lastStatus"]?["code"]?.stringValue == "Success")
+            let refresh = try await arm.call(.post, "namedValues/kv/refreshSecret")
+            #expect(refresh.status == 200)
+            #expect(try await arm.call(.post, "namedValues/plain/refreshSecret").status == 400)
+        }
+    }
+
+    @Test func subscriptionKeysAreOnlyListedBySecrets() async throws {
+        try await withEmulator { arm in
+            let created = try await arm.put(
+                "subscriptions/team-a", ["displayName": "Team A", "scope": "/products/starter"])
+            #expect(created.status == 201)
+            #expect(created.json?["properties"]?["primaryKey"] == nil)
+            #expect(created.json?["properties"]?["scope"]?.stringValue == arm.service + "/products/starter")
+            let secrets = try await arm.call(.post, "subscriptions/team-a/listSecrets")
+            let primary = try #require(secrets.json?["primaryKey"]?.stringValue)
+            #expect(primary.count == 32)
+            #expect(try await arm.call(.post, "subscriptions/team-a/regeneratePrimaryKey").status == 204)
+            let after = try await arm.call(.post, "subscriptions/team-a/listSecrets")
+            #expect(after.json?["primaryKey"]?.stringValue != primary)
+            #expect(after.json?["secondaryKey"] == secrets.json?["secondaryKey"])
+            let badScope = try await arm.put("subscriptions/team-b", ["displayName": "B", "scope": "/products/none"])
+            #expect(badScope.status == 400)
+        }
+    }
+
+    @Test func loggerCredentialsAreMasked() async throws {
+        try await withEmulator { arm in
+            let created = try await arm.put(
+                "loggers/appinsights",
+                ["loggerType": "applicationInsights", "credentials": ["instrumentationKey": "11111111-2222"]])
+            #expect(created.status == 201)
+            let masked = try #require(created.json?["properties"]?["credentials"]?["instrumentationKey"]?.stringValue)
+            #expect(masked.hasPrefix("{{Logger-Credentials--") && masked.hasSuffix("}}"))
+            let name = String(masked.dropFirst(2).dropLast(2))
+            let hidden = try await arm.call(.post, "namedValues/\(name)/listValue")
+            #expect(hidden.json?["value"]?.stringValue == "11111111-2222")
+
+            let missingLogger = try await arm.put("diagnostics/applicationinsights", ["loggerId": "/loggers/nope"])
+            #expect(missingLogger.status == 400)
+            #expect(missingLogger.firstDetail?["target"]?.stringValue == "loggerId")
+            let diagnostic = try await arm.put(
+                "apis/echo-api/diagnostics/applicationinsights",
+                ["loggerId": .string(arm.service + "/loggers/appinsights")])
+            #expect(diagnostic.status == 201)
+            let inUse = try await arm.call(.delete, "loggers/appinsights", headers: ["If-Match": "*"])
+            #expect(inUse.status == 400)
+            #expect(inUse.errorCode == "ValidationError")
+        }
+    }
+
+    @Test func backendPoolsAndCircuitBreakers() async throws {
+        try await withEmulator { arm in
+            let single: JSONValue = [
+                "url": "https://a.openai.azure.com/openai", "protocol": "http",
+                "circuitBreaker": [
+                    "rules": [
+                        [
+                            "name": "trip",
+                            "failureCondition": [
+                                "count": 3, "interval": "PT1M", "statusCodeRanges": [["min": 429, "max": 429]],
+                            ],
+                            "tripDuration": "PT1M", "acceptRetryAfter": true,
+                        ]
+                    ]
+                ],
+            ]
+            #expect(try await arm.put("backends/a", single).status == 201)
+            let pool: JSONValue = [
+                "type": "Pool", "pool": ["services": [["id": .string(arm.service + "/backends/a"), "priority": 1]]],
+            ]
+            let created = try await arm.put("backends/pool", pool)
+            #expect(created.status == 201)
+            #expect(created.json?["properties"]?["url"] == .null)
+            let badMember = try await arm.put(
+                "backends/pool2", ["type": "Pool", "pool": ["services": [["id": "/backends/zzz"]]]])
+            #expect(badMember.status == 400)
+            let inPool = try await arm.call(.delete, "backends/a", headers: ["If-Match": "*"])
+            #expect(inPool.status == 400)
+            #expect(inPool.errorMessage == "One or more fields contain incorrect values:")
+        }
+    }
+
+    @Test func tagsAndLinks() async throws {
+        try await withEmulator { arm in
+            try await arm.put("tags/llm", ["displayName": "LLM"])
+            let assigned = try await arm.call(.put, "apis/echo-api/tags/llm")
+            #expect(assigned.status == 201)
+            #expect(assigned.header("ETag") != nil)
+            #expect(assigned.json?["properties"]?["displayName"]?.stringValue == "LLM")
+            #expect(try await arm.call(.put, "apis/echo-api/tags/llm").status == 200)
+            let listed = try await arm.call(.get, "apis/echo-api/tags")
+            #expect(listed.json?["value"]?.arrayValue?.count == 1)
+            let link = try await arm.put("tags/llm/apiLinks/l1", ["apiId": .string(arm.service + "/apis/echo-api")])
+            #expect(link.status == 201)
+            #expect(link.header("ETag") == nil)
+            let badLink = try await arm.put(
+                "products/starter/apiLinks/l2", ["apiId": .string(arm.service + "/apis/none")])
+            #expect(badLink.status == 400)
+            #expect(try await arm.call(.put, "products/starter/apis/none").status == 404)
+            #expect(try await arm.call(.delete, "tags/llm", headers: ["If-Match": "*"]).status == 200)
+            #expect(try await arm.call(.get, "apis/echo-api/tags").json?["value"]?.arrayValue?.count == 0)
+        }
+    }
+
+    @Test func revisionsAndCurrentSwitching() async throws {
+        try await withEmulator { arm in
+            let revision = try await arm.put(
+                "apis/echo-api;rev=2",
+                ["sourceApiId": .string(arm.service + "/apis/echo-api"), "apiRevisionDescription": "second"])
+            #expect(revision.status == 201)
+            #expect(revision.json?["name"]?.stringValue == "echo-api;rev=2")
+            #expect(revision.json?["properties"]?["apiRevision"]?.stringValue == "2")
+            #expect(revision.json?["properties"]?["path"]?.stringValue == "echo")
+            let copied = try await arm.call(.get, "apis/echo-api;rev=2/operations")
+            #expect(copied.json?["value"]?.arrayValue?.count == 6)
+            let revisions = try await arm.call(.get, "apis/echo-api/revisions")
+            #expect(revisions.json?["value"]?.arrayValue?.compactMap { $0["apiRevision"]?.stringValue } == ["1", "2"])
+
+            let switched = try await arm.call(
+                .patch, "apis/echo-api;rev=2", body: ["properties": ["isCurrent": true]], headers: ["If-Match": "*"])
+            #expect(switched.status == 200)
+            let current = try await arm.call(.get, "apis/echo-api")
+            #expect(current.json?["properties"]?["apiRevision"]?.stringValue == "2")
+            let all = try await arm.call(.get, "apis")
+            let names = all.json?["value"]?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? []
+            #expect(names.sorted() == ["echo-api", "echo-api;rev=1"])
+        }
+    }
+
+    @Test func longRunningOperationsWithForcedPolls() async throws {
+        try await withEmulator({ $0.asyncPolls = 2 }) { arm in
+            let accepted = try await arm.put("apis/orders", ["displayName": "Orders", "path": "orders"])
+            #expect(accepted.status == 202)
+            let location = try #require(accepted.header("Location"))
+            #expect(location.contains("/apis/orders?api-version=2024-05-01&asyncId="))
+            #expect(location.hasSuffix("&asyncCode=201"))
+            #expect(accepted.header("Azure-AsyncOperation")?.contains("/tenant/operationResults/") == true)
+            #expect(accepted.header("Retry-After") == "1")
+
+            let busy = try await arm.put(
+                "apis/orders/operations/list", ["displayName": "List", "method": "GET", "urlTemplate": "/orders"])
+            #expect(busy.status == 409)
+            #expect(busy.errorCode == "PessimisticConcurrencyConflict")
+            #expect(busy.errorMessage == "Operation on the API is in progress")
+
+            #expect(try await arm.follow(location).status == 202)
+            #expect(try await arm.follow(location).status == 202)
+            let done = try await arm.follow(location)
+            #expect(done.status == 201)
+            #expect(done.json?["name"]?.stringValue == "orders")
+            let operation = try await arm.put(
+                "apis/orders/operations/list", ["displayName": "List", "method": "GET", "urlTemplate": "/orders"])
+            #expect(operation.status == 201)
+
+            let deleting = try await arm.call(.delete, "apis/orders", headers: ["If-Match": "*"])
+            #expect(deleting.status == 202)
+            let operationResult = try #require(deleting.header("Azure-AsyncOperation"))
+            #expect(try await arm.follow(operationResult).json?["status"]?.stringValue == "InProgress")
+            #expect(try await arm.follow(operationResult).json?["status"]?.stringValue == "InProgress")
+            #expect(try await arm.follow(operationResult).json?["status"]?.stringValue == "Succeeded")
+            #expect(try await arm.call(.get, "apis/orders").status == 404)
+        }
+    }
+
+    @Test func importFromTheAzureOpenAISpec() async throws {
+        let specFile = sharedDirectory().appendingPathComponent("aoai-spec/2024-10-21/inference.json")
+        guard FileManager.default.fileExists(atPath: specFile.path) else {
+            Issue.record("AOAI spec missing at \(specFile.path): cannot test the import")
+            return
+        }
+        let spec = try String(contentsOf: specFile, encoding: .utf8)
+        try await withEmulator { arm in
+            let created = try await arm.put(
+                "apis/aoai", ["format": "openapi+json", "value": .string(spec), "path": "openai"])
+            #expect(created.status == 201, "\(created.text.prefix(400))")
+            #expect(created.json?["properties"]?["displayName"]?.stringValue == "Azure OpenAI Service API")
+            #expect(
+                created.json?["properties"]?["serviceUrl"]?.stringValue
+                    == "https://your-resource-name.openai.azure.com/openai")
+            let chat = try await arm.call(.get, "apis/aoai/operations/chatcompletions-create")
+            #expect(chat.status == 200)
+            #expect(
+                chat.json?["properties"]?["urlTemplate"]?.stringValue
+                    == "/deployments/{deployment-id}/chat/completions?api-version={api-version}")
+            #expect(chat.json?["properties"]?["method"]?.stringValue == "POST")
+            #expect(
+                chat.json?["properties"]?["displayName"]?.stringValue == "Creates a completion for the chat message")
+            let parameters = chat.json?["properties"]?["templateParameters"]?.arrayValue?.compactMap {
+                $0["name"]?.stringValue
+            }
+            #expect(parameters == ["deployment-id", "api-version"])
+            let all = try await arm.call(.get, "apis/aoai/operations")
+            let names = Set(all.json?["value"]?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? [])
+            #expect(names.contains("embeddings-create") && names.contains("completions-create"))
+            let count = names.count
+
+            // Re-import without the embeddings operation: matched operations keep their policies, unmatched go.
+            let policy =
+                "<policies><inbound><base /></inbound><backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>"
+            #expect(
+                try await arm.put(
+                    "apis/aoai/operations/chatcompletions-create/policies/policy", ["value": .string(policy)]
+                ).status == 201)
+            #expect(
+                try await arm.put("apis/aoai/operations/embeddings-create/policies/policy", ["value": .string(policy)])
+                    .status == 201)
+            var document = try JSONValue.parse(spec)
+            var paths = try #require(document["paths"]?.objectValue)
+            paths["/deployments/{deployment-id}/embeddings"] = nil
+            document["paths"] = .object(paths)
+            let reimported = try await arm.put(
+                "apis/aoai", ["format": "openapi+json", "value": .string(document.serialized()), "path": "openai"])
+            #expect(reimported.status == 200)
+            let after = try await arm.call(.get, "apis/aoai/operations")
+            #expect(after.json?["value"]?.arrayValue?.count == count - 1)
+            #expect(
+                try await arm.call(.get, "apis/aoai/operations/chatcompletions-create/policies/policy").status == 200)
+            #expect(try await arm.call(.get, "apis/aoai/operations/embeddings-create").status == 404)
+        }
+    }
+
+    @Test func importNamesOperationsWithoutOperationId() async throws {
+        let document: JSONValue = [
+            "swagger": "2.0", "info": ["title": "Pets", "version": "1"], "host": "pets.example.com", "basePath": "/v1",
+            "paths": [
+                "/foo": ["get": ["responses": ["200": ["description": "ok"]]]],
+                "/foo/{bar}": [
+                    "get": [
+                        "operationId": "GET-/foo/{bar}?buzz={quix}",
+                        "parameters": [["name": "bar", "in": "path", "required": true, "type": "string"]],
+                        "responses": [:],
+                    ]
+                ],
+            ],
+        ]
+        try await withEmulator { arm in
+            let created = try await arm.put(
+                "apis/pets", ["format": "swagger-json", "value": .string(document.serialized()), "path": "pets"])
+            #expect(created.status == 201)
+            #expect(created.json?["properties"]?["serviceUrl"]?.stringValue == "https://pets.example.com/v1")
+            let plain = try await arm.call(.get, "apis/pets/operations/get-foo")
+            #expect(plain.json?["properties"]?["displayName"]?.stringValue == "Get - /foo")
+            #expect(try await arm.call(.get, "apis/pets/operations/get-foo-bar-buzz-quix").status == 200)
+        }
+    }
+}
