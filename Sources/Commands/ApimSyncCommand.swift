@@ -11,7 +11,7 @@ public struct ApimSyncCommand: AsyncParsableCommand {
             then ./manifests/apimsync.yaml.
             """,
         version: "0.1.0",
-        subcommands: [ValidateCommand.self, RenderCommand.self, EmulatorCommand.self]
+        subcommands: [ValidateCommand.self, RenderCommand.self, EmulatorCommand.self, BenchmarkCommand.self]
     )
 
     public init() {}
