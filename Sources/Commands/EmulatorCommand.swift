@@ -43,6 +43,11 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Option(name: .customLong("async-polls"), help: "Long-running operations answer 202 and need N polls.")
     var asyncPolls: Int = 0
 
+    @Option(
+        name: .customLong("async-status"),
+        help: "First answer of a pending long-running operation: accepted (202) or spec (201/200 + InProgress).")
+    var asyncStatus: String = "accepted"
+
     @Option(name: .customLong("async-retry-after"), help: "Retry-After seconds on pending long-running operations.")
     var asyncRetryAfter: Int = 1
 
@@ -67,6 +72,10 @@ struct EmulatorCommand: AsyncParsableCommand {
         options.token = token
         options.asyncPolls = asyncPolls
         options.asyncRetryAfterSeconds = asyncRetryAfter
+        guard let initial = AsyncInitialStatus(rawValue: asyncStatus.lowercased()) else {
+            throw ValidationError("--async-status must be accepted or spec")
+        }
+        options.asyncInitialStatus = initial
         options.pageSize = pageSize
         options.subscriptionId = subscriptionId
         options.resourceGroup = resourceGroup

@@ -459,11 +459,12 @@ extension EmulatorStore {
             headers.append(
                 contentsOf: startOperation(key: saved.key, finalStatus: status, apiLock: lock, isDelete: false, request)
             )
-            if pending {
+            // Only the named value PATCH lists 202 among the spec's initial answers of these writes.
+            if pending && (options.asyncInitialStatus == .accepted || isPatch) {
                 status = 202
                 responseBody = .null
             } else if case .object(var object) = responseBody, var props = object["properties"]?.objectValue {
-                props["provisioningState"] = "Succeeded"
+                props["provisioningState"] = pending ? "InProgress" : "Succeeded"
                 object["properties"] = .object(props)
                 responseBody = .object(object)
             }

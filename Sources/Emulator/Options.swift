@@ -25,6 +25,10 @@ public struct EmulatorOptions: Sendable {
     public var throttling: ThrottlingSpec? = nil
     /// `> 0`: long-running operations answer 202 and need that many polls of 202 before completing.
     public var asyncPolls: Int = 0
+    /// How a pending long-running operation answers first: `.accepted` (202 and no body, as the real service
+    /// often does for API PUTs) or `.spec` (the status the swagger lists: 201/200 with
+    /// `provisioningState: "InProgress"` for PUTs, 202 only where the spec allows it).
+    public var asyncInitialStatus: AsyncInitialStatus = .accepted
     /// `Retry-After` (seconds) sent with 202 answers of pending long-running operations.
     public var asyncRetryAfterSeconds: Int = 1
     public var pageSize: Int = 100
@@ -35,6 +39,12 @@ public struct EmulatorOptions: Sendable {
     public var servicePath: String {
         "/subscriptions/\(subscriptionId)/resourceGroups/\(resourceGroup)/providers/Microsoft.ApiManagement/service/\(serviceName)"
     }
+}
+
+/// See `EmulatorOptions.asyncInitialStatus`.
+public enum AsyncInitialStatus: String, Sendable, CaseIterable {
+    case accepted
+    case spec
 }
 
 /// An error in a command-line style specification (`--faults`, `--latency-ms`).

@@ -132,8 +132,9 @@ actor EmulatorStore {
         let b = idRandom.next()
         let hex = String(format: "%016llx%016llx", a, b)
         let chars = Array(hex)
-        return String(chars[0..<8]) + "-" + String(chars[8..<12]) + "-4" + String(chars[13..<16]) + "-"
-            + String(chars[16..<20]) + "-" + String(chars[20..<32])
+        let variant = ["8", "9", "a", "b"][Int(b & 3)]
+        return String(chars[0..<8]) + "-" + String(chars[8..<12]) + "-4" + String(chars[13..<16]) + "-" + variant
+            + String(chars[17..<20]) + "-" + String(chars[20..<32])
     }
 
     func hexId(_ length: Int = 24) -> String {
