@@ -30,6 +30,7 @@ let package = Package(
         .target(name: "YAML", dependencies: ["CLibYAML"], swiftSettings: strictSettings),
         .target(name: "Model", swiftSettings: strictSettings),
         .target(name: "Manifests", dependencies: ["YAML", "Model"], swiftSettings: strictSettings),
+        .target(name: "Planner", dependencies: ["Model"], swiftSettings: strictSettings),
         .target(
             name: "ManagementClient",
             dependencies: [
@@ -53,7 +54,7 @@ let package = Package(
         .target(
             name: "Commands",
             dependencies: [
-                "YAML", "Model", "Manifests", "Emulator", "ManagementClient",
+                "YAML", "Model", "Manifests", "Planner", "Emulator", "ManagementClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -62,6 +63,7 @@ let package = Package(
         .executableTarget(name: "apimsync", dependencies: ["Commands"], swiftSettings: strictSettings),
 
         .testTarget(name: "YAMLTests", dependencies: ["YAML"], swiftSettings: strictSettings),
+        .testTarget(name: "PlannerTests", dependencies: ["Planner", "Model"], swiftSettings: strictSettings),
         .testTarget(
             name: "ManifestsTests",
             dependencies: ["Manifests", "Model", "YAML"],

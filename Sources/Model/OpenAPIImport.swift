@@ -9,6 +9,13 @@ public enum OpenAPIImport {
         public var method: String
         /// The URL template, with required query parameters appended as template parameters.
         public var urlTemplate: String
+
+        public init(name: String, displayName: String, method: String, urlTemplate: String) {
+            self.name = name
+            self.displayName = displayName
+            self.method = method
+            self.urlTemplate = urlTemplate
+        }
     }
 
     static let methods = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]

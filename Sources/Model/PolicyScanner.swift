@@ -58,9 +58,18 @@ public struct PolicyScan: Sendable, Hashable {
     public var elements: [Element] = []
     public var namedValueReferences: [NamedValueReference] = []
     public var problems: [Problem] = []
+    /// The document as a tree (top-level nodes; normally comments and one root element).
+    public var nodes: [PolicyNode] = []
 
     /// The first element, which should be `policies` (or `fragment` for a policy fragment).
     public var root: Element? { elements.first }
+}
+
+/// A node of a policy document's tree, as written (entities not decoded, white space kept).
+public indirect enum PolicyNode: Sendable, Hashable {
+    case element(name: String, attributes: [PolicyScan.Attribute], children: [PolicyNode])
+    case text(String)
+    case comment(String)
 }
 
 private struct PolicyReader {
@@ -69,6 +78,28 @@ private struct PolicyReader {
     var index = 0
     var stack: [String] = []
     var result = PolicyScan()
+    /// Open elements being built: name, attributes and the children collected so far.
+    var open: [(name: String, attributes: [PolicyScan.Attribute], children: [PolicyNode])] = []
+    var textStart = 0
+
+    mutating func append(_ node: PolicyNode) {
+        if open.isEmpty { result.nodes.append(node) } else { open[open.count - 1].children.append(node) }
+    }
+
+    /// Adds the text read since the last markup, if any.
+    mutating func flushText(upTo end: Int) {
+        if end > textStart {
+            append(.text(String(String.UnicodeScalarView(scalars[textStart..<end]))))
+        }
+    }
+
+    /// Closes the innermost `count` open elements into the tree.
+    mutating func closeElements(_ count: Int) {
+        for _ in 0..<min(count, open.count) {
+            let element = open.removeLast()
+            append(.element(name: element.name, attributes: element.attributes, children: element.children))
+        }
+    }
 
     init(text: String) {
         scalars = Array(text.unicodeScalars)
@@ -111,16 +142,29 @@ private struct PolicyReader {
         while index < scalars.count {
             let scalar = scalars[index]
             if scalar == "<" {
+                let markupStart = index
                 if starts(with: "<!--", at: index) {
+                    flushText(upTo: index)
                     skip(past: "-->", from: index, what: "comment")
+                    let end = max(markupStart + 4, index - 3)
+                    append(
+                        .comment(String(String.UnicodeScalarView(scalars[(markupStart + 4)..<min(end, scalars.count)])))
+                    )
+                    textStart = index
                 } else if starts(with: "<![CDATA[", at: index) {
                     skip(past: "]]>", from: index, what: "CDATA section")
                 } else if starts(with: "<?", at: index) || starts(with: "<!", at: index) {
+                    flushText(upTo: index)
                     skip(past: ">", from: index, what: "declaration")
+                    textStart = index
                 } else if starts(with: "</", at: index) {
+                    flushText(upTo: index)
                     readEndTag()
+                    textStart = index
                 } else if index + 1 < scalars.count, PolicyReader.isNameStart(scalars[index + 1]) {
+                    flushText(upTo: index)
                     readStartTag()
+                    textStart = index
                 } else {
                     index += 1
                 }
@@ -132,9 +176,11 @@ private struct PolicyReader {
                 index += 1
             }
         }
-        if let open = stack.last {
-            problem("element '\(open)' is never closed", at: max(0, scalars.count - 1))
+        flushText(upTo: scalars.count)
+        if let unclosed = stack.last {
+            problem("element '\(unclosed)' is never closed", at: max(0, scalars.count - 1))
         }
+        closeElements(open.count)
     }
 
     mutating func skip(past terminator: String, from start: Int, what: String) {
@@ -175,6 +221,7 @@ private struct PolicyReader {
             if match != stack.count - 1 {
                 problem("element '\(stack[stack.count - 1])' is closed by '</\(name)>'", at: start)
             }
+            closeElements(stack.count - match)
             stack.removeSubrange(match...)
         } else {
             problem("closing tag '</\(name)>' has no matching start tag", at: start)
@@ -197,11 +244,13 @@ private struct PolicyReader {
             if scalars[index] == ">" {
                 index += 1
                 stack.append(name)
+                open.append((name, element.attributes, []))
                 break
             }
             if starts(with: "/>", at: index) {
                 index += 2
                 element.selfClosing = true
+                append(.element(name: name, attributes: element.attributes, children: []))
                 break
             }
             guard PolicyReader.isNameStart(scalars[index]) else {
@@ -324,7 +373,7 @@ private struct PolicyReader {
 
 extension String {
     /// The string without leading and trailing white space (Model imports no Foundation helpers for this).
-    func trimmingWhitespace() -> String {
+    public func trimmingWhitespace() -> String {
         let scalars = unicodeScalars
         guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
             let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })

@@ -26,11 +26,13 @@ public struct Resource: Sendable, Hashable {
     public var specification: APISpecification?
     /// Entities this one needs to exist first.
     public var dependencies: Set<ResourceID>
+    /// The ETag APIM reported, for live resources.
+    public var etag: String?
 
     public init(
         id: ResourceID, properties: JSONValue = .object(JSONObject()), origin: SourceLocation? = nil,
         reconcile: ReconcileMode = .manage, generatedBy: String? = nil, secret: SecretSource? = nil,
-        specification: APISpecification? = nil, dependencies: Set<ResourceID> = []
+        specification: APISpecification? = nil, dependencies: Set<ResourceID> = [], etag: String? = nil
     ) {
         self.id = id
         self.properties = properties
@@ -40,6 +42,7 @@ public struct Resource: Sendable, Hashable {
         self.secret = secret
         self.specification = specification
         self.dependencies = dependencies
+        self.etag = etag
     }
 }
 
@@ -64,10 +67,13 @@ public struct APISpecification: Sendable, Hashable {
     public var content: String
     /// The file it came from, relative to the configuration.
     public var file: String
+    /// The operations an import of the document creates (computed when the manifests are loaded).
+    public var operations: [OpenAPIImport.Operation]
 
-    public init(format: String, content: String, file: String) {
+    public init(format: String, content: String, file: String, operations: [OpenAPIImport.Operation] = []) {
         self.format = format
         self.content = content
         self.file = file
+        self.operations = operations
     }
 }

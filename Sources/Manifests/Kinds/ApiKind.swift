@@ -61,7 +61,7 @@ enum ApiKind: ManifestKind {
                 from: id, to: .resource(ResourceID(.apiVersionSet, versionSet)), role: "apiVersionSet",
                 at: manifest.location("spec.apiVersionSet"))
         }
-        var operationNames: [String]?
+        var operations: [OpenAPIImport.Operation]?
         if let file = spec["specification"]?["file"]?.stringValue {
             let location = manifest.location("spec.specification.file")
             var diagnostics: [Diagnostic] = []
@@ -74,10 +74,11 @@ enum ApiKind: ManifestKind {
                         context.error(
                             "specification '\(file)' has no 'paths'; it is not an OpenAPI document", at: location)
                     } else {
-                        operationNames = OpenAPIImport.operations(in: document).map(\.name)
+                        operations = OpenAPIImport.operations(in: document)
                     }
                 }
-                resource.specification = APISpecification(format: format, content: text, file: file)
+                resource.specification = APISpecification(
+                    format: format, content: text, file: file, operations: operations ?? [])
             }
             for diagnostic in diagnostics { context.error(diagnostic.message, at: diagnostic.location) }
         }
@@ -94,7 +95,7 @@ enum ApiKind: ManifestKind {
         }
         for (operation, value) in spec["operations"]?.objectValue ?? JSONObject() {
             let location = manifest.location("spec.operations.\(operation)")
-            if let operationNames, !operationNames.contains(operation) {
+            if let operationNames = operations?.map(\.name), !operationNames.contains(operation) {
                 context.error(
                     "operation '\(operation)' is not in the specification (operations are named by their normalised "
                         + "operationId)" + Suggestions.hint(for: operation, in: operationNames), at: location)

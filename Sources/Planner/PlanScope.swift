@@ -1,0 +1,34 @@
+import Model
+
+/// What a plan may touch and what it knows about the live read.
+public struct PlanScope: Sendable, Hashable {
+    public var prune: PruneSettings
+    /// Lets a run delete more than `prune.maxDeletes`.
+    public var allowMassDelete: Bool
+    /// Kinds whose live listing failed or was not read: nothing of these kinds is pruned.
+    public var incompleteKinds: Set<ResourceKind>
+
+    public init(
+        prune: PruneSettings = PruneSettings(), allowMassDelete: Bool = false, incompleteKinds: Set<ResourceKind> = []
+    ) {
+        self.prune = prune
+        self.allowMassDelete = allowMassDelete
+        self.incompleteKinds = incompleteKinds
+    }
+}
+
+/// SHA-256 hex digests of secret named values, so secrets are compared without ever entering a plan.
+public struct SecretDigests: Sendable, Hashable {
+    /// Digests of the values apply would send (read from the environment or files).
+    public var desired: [ResourceID: String]
+    /// Digests of the live values (from `listValue`), when secrets were checked.
+    public var live: [ResourceID: String]
+    /// Whether live secrets were read at all (`--check-secrets`).
+    public var checked: Bool
+
+    public init(desired: [ResourceID: String] = [:], live: [ResourceID: String] = [:], checked: Bool = false) {
+        self.desired = desired
+        self.live = live
+        self.checked = checked
+    }
+}

@@ -1,0 +1,154 @@
+import Model
+
+/// Decides what must change for live APIM to match the manifests. Pure: no I/O, so a plan can be computed and
+/// tested offline from a saved live state.
+public enum Planner {
+    /// Entities every service has, which apimsync never deletes or reports as unmanaged.
+    public static let builtIns: Set<ResourceID> = [
+        ResourceID(.api, "echo-api"), ResourceID(.product, "starter"), ResourceID(.product, "unlimited"),
+        ResourceID(.group, "administrators"), ResourceID(.group, "developers"), ResourceID(.group, "guests"),
+        ResourceID(.subscription, "master"),
+    ]
+
+    /// Kinds the planner never creates or deletes on its own: operations come from API imports, groups are not
+    /// managed.
+    static let derivedKinds: Set<ResourceKind> = [.apiOperation, .group]
+
+    public static func plan(
+        desired: State, live: State, scope: PlanScope = PlanScope(), secrets: SecretDigests = SecretDigests()
+    ) -> Plan {
+        var plan = Plan()
+        var live = live
+        for resource in live.sorted {
+            var normalized = resource
+            normalized.properties = LiveNormalizer.normalize(resource.properties)
+            live.insert(normalized)
+        }
+        var writes: [ResourceChange] = []
+        var secretsNotCompared = false
+        for resource in desired.sorted where resource.reconcile != .orphan {
+            guard let current = live[resource.id] else {
+                let change = ResourceChange(
+                    id: resource.id, action: .create, fields: creationFields(resource), properties: resource.properties,
+                    dependencies: resource.dependencies, origin: resource.origin, generatedBy: resource.generatedBy,
+                    reimport: resource.specification != nil)
+                if resource.reconcile == .skip { plan.skipped.append(change) } else { writes.append(change) }
+                continue
+            }
+            var fields = PropertyComparison.fields(desired: resource, live: current)
+            if resource.secret != nil {
+                if let want = secrets.desired[resource.id], let have = secrets.live[resource.id] {
+                    if want != have {
+                        fields.append(FieldChange(path: "value", before: "(secret)", after: "(secret changed)"))
+                    }
+                } else {
+                    secretsNotCompared = true
+                }
+            }
+            var reimport = false
+            if let specification = resource.specification {
+                let operationChanges = operationDifferences(specification, api: resource.id.name, live: live)
+                if !operationChanges.isEmpty {
+                    reimport = true
+                    fields += operationChanges
+                }
+            }
+            if fields.isEmpty {
+                plan.unchanged.append(resource.id)
+                continue
+            }
+            let change = ResourceChange(
+                id: resource.id, action: .update, fields: fields, properties: resource.properties,
+                liveETag: current.etag,
+                dependencies: resource.dependencies, origin: resource.origin, generatedBy: resource.generatedBy,
+                reimport: reimport)
+            if resource.reconcile == .skip { plan.skipped.append(change) } else { writes.append(change) }
+        }
+        if secretsNotCompared {
+            plan.notes.append(
+                secrets.checked
+                    ? "some secret values could not be read and were not compared"
+                    : "secret values were not compared (run with --check-secrets to compare them by SHA-256)")
+        }
+
+        let deletes = pruneDecisions(desired: desired, live: live, scope: scope, plan: &plan)
+        if deletes.count > scope.prune.maxDeletes, !scope.allowMassDelete {
+            plan.blockers.append(
+                "the plan deletes \(deletes.count) resources, more than prune.maxDeletes (\(scope.prune.maxDeletes)); "
+                    + "nothing will be written unless --allow-mass-delete is given")
+        }
+        let ordered = DependencyOrder.order(writes: writes, deletes: deletes, live: live)
+        plan.changes = ordered.changes
+        plan.blockers += ordered.blockers
+        return plan
+    }
+
+    /// For a create, the top-level properties being set (policies are summarised by the renderer).
+    static func creationFields(_ resource: Resource) -> [FieldChange] {
+        guard !resource.id.kind.isPolicy else { return [] }
+        return (resource.properties.objectValue ?? JSONObject()).map {
+            FieldChange(
+                path: $0.key, before: nil,
+                after: PropertyComparison.display($0.value, key: $0.key, kind: resource.id.kind))
+        }
+    }
+
+    /// The operations a re-import would add, remove or change, compared with the live operations of the API.
+    static func operationDifferences(_ specification: APISpecification, api: String, live: State) -> [FieldChange] {
+        let current = live.resources(of: .apiOperation).filter { $0.id.names[0] == api }
+        var liveByName: [String: Resource] = [:]
+        for operation in current { liveByName[operation.id.names[1]] = operation }
+        var changes: [FieldChange] = []
+        for operation in specification.operations {
+            let wanted = "\(operation.method) \(operation.urlTemplate) (\(operation.displayName))"
+            guard let existing = liveByName.removeValue(forKey: operation.name) else {
+                changes.append(FieldChange(path: "operations/\(operation.name)", before: nil, after: wanted))
+                continue
+            }
+            let properties = existing.properties
+            let have =
+                "\(properties["method"]?.stringValue ?? "") \(properties["urlTemplate"]?.stringValue ?? "") "
+                + "(\(properties["displayName"]?.stringValue ?? ""))"
+            if have != wanted {
+                changes.append(FieldChange(path: "operations/\(operation.name)", before: have, after: wanted))
+            }
+        }
+        for name in liveByName.keys.sorted() {
+            changes.append(FieldChange(path: "operations/\(name)", before: "(deleted by re-import)", after: nil))
+        }
+        return changes
+    }
+
+    /// Live resources no manifest describes: deleted when prune owns them, otherwise reported as unmanaged.
+    static func pruneDecisions(desired: State, live: State, scope: PlanScope, plan: inout Plan) -> [ResourceChange] {
+        let owns = scope.prune.owns.map(GlobPattern.init)
+        let protect = scope.prune.protect.map(GlobPattern.init)
+        var deleted: Set<ResourceID> = []
+        var unmanaged: Set<ResourceID> = []
+        var deletes: [ResourceChange] = []
+        var skippedKinds: Set<ResourceKind> = []
+        for resource in live.sorted where desired[resource.id] == nil {
+            let id = resource.id
+            if derivedKinds.contains(id.kind) || builtIns.contains(id) { continue }
+            if let parent = LiveDependencies.owningParent(id) {
+                if builtIns.contains(parent) || deleted.contains(parent) || unmanaged.contains(parent) { continue }
+            }
+            if protect.contains(where: { $0.matches(id.armPath) }) { continue }
+            let owned = scope.prune.enabled && owns.contains { $0.matches(id.armPath) }
+            if owned, scope.incompleteKinds.contains(id.kind) {
+                skippedKinds.insert(id.kind)
+                unmanaged.insert(id)
+            } else if owned {
+                deleted.insert(id)
+                deletes.append(ResourceChange(id: id, action: .delete, liveETag: resource.etag))
+            } else {
+                unmanaged.insert(id)
+            }
+        }
+        for kind in skippedKinds.sorted() {
+            plan.notes.append("not pruning \(kind.rawValue): its live listing was incomplete")
+        }
+        plan.unmanaged = unmanaged.sorted()
+        return deletes
+    }
+}
