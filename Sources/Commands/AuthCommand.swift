@@ -52,6 +52,13 @@ public struct AuthCommand: AsyncParsableCommand {
                 throw ValidationError(
                     "unknown --cloud '\(cloud)'; expected AzureCloud, AzureUSGovernment or AzureChinaCloud")
             }
+            if let endpoint {
+                do {
+                    try TransportSecurity.validate(endpoint)
+                } catch {
+                    throw ValidationError("--endpoint: \(error)")
+                }
+            }
             let coordinates = [subscriptionID, resourceGroup, service].compactMap { $0 }
             if !coordinates.isEmpty, coordinates.count != 3 {
                 throw ValidationError("--subscription-id, --resource-group and --service go together")
@@ -59,13 +66,14 @@ public struct AuthCommand: AsyncParsableCommand {
         }
 
         public func run() async throws {
-            guard let kind = CredentialKind(name: auth), var azureCloud = AzureCloud.named(cloud) else {
+            guard let kind = CredentialKind(name: auth), let namedCloud = AzureCloud.named(cloud) else {
                 throw ValidationError("invalid --auth or --cloud")
             }
+            var azureCloud = namedCloud
             if let endpoint {
+                // The emulator or another endpoint: its own resource manager, the named cloud's authority and audience.
                 azureCloud = .custom(
-                    resourceManager: endpoint, authorityHost: azureCloud.authorityHost,
-                    audience: azureCloud.audience)
+                    resourceManager: endpoint, authorityHost: namedCloud.authorityHost, audience: namedCloud.audience)
             }
             let options = CredentialOptions(cloud: azureCloud)
             let credential = Credentials.make(kind, options: options)
@@ -79,7 +87,8 @@ public struct AuthCommand: AsyncParsableCommand {
             let used = (credential as? ChainedTokenCredential)?.selectedCredentialName ?? credential.credentialName
             let claims = TokenClaims(jwt: token.token)
             print("credential: \(used)" + (kind == .default ? " (via the default chain)" : ""))
-            print("cloud:      \(azureCloud.name) (\(azureCloud.resourceManager))")
+            print("cloud:      \(namedCloud.name)")
+            print("endpoint:   \(azureCloud.resourceManager)")
             print("tenant:     \(claims?.tenantID ?? "unknown (not a JWT)")")
             if let principal = claims?.userName ?? claims?.appID ?? claims?.objectID {
                 print("principal:  \(principal)")

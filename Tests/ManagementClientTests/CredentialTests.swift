@@ -210,6 +210,21 @@ import Testing
         #expect(request.queryItems == ["api-version": "2019-08-01", "resource": "https://management.chinacloudapi.cn"])
     }
 
+    @Test func anIdentityEndpointFailureNeverShowsTheIdentityHeader() async throws {
+        let identityHeader = "x-identity-header-value-77"
+        let server = try await StandInServer.start { request in
+            .json(500, #"{"error":{"message":"bad header \#(request.header("X-IDENTITY-HEADER") ?? "")"}}"#)
+        }
+        defer { Task { await server.shutdown() } }
+        let environment = ["IDENTITY_ENDPOINT": server.baseURL + "/msi/token", "IDENTITY_HEADER": identityHeader]
+        let credential = Credentials.make(
+            .managedIdentity, options: Fixture.credentialOptions(environment: environment))
+        let error = try await #require(throws: CredentialError.self) { try await credential.token(for: "s/.default") }
+        #expect(error.kind == .authenticationFailed)
+        #expect(error.description.hasPrefix("managedIdentity credential failed: IDENTITY_ENDPOINT answered HTTP 500"))
+        #expect(!error.description.contains(identityHeader))
+    }
+
     @Test func noIMDSIsUnavailableAndIMDS400IsUnavailableToo() async throws {
         let nothing = Credentials.make(.managedIdentity, options: Fixture.credentialOptions(imds: "http://127.0.0.1:9"))
         let unreachable = try await #require(throws: CredentialError.self) {
@@ -350,6 +365,30 @@ import Testing
             resourceManager: "https://arm.local/", authorityHost: "https://login.local", audience: "https://aud.local")
         #expect(custom.scope == "https://aud.local/.default")
         #expect(custom.resourceManager == "https://arm.local")
+    }
+
+    @Test func tokenClaimsAreReadFromAJWT() throws {
+        // {"tid":"tenant-x","oid":"object-y","appid":"app-z","aud":"https://management.azure.com","exp":4102444800}
+        let payload =
+            #"{"tid":"tenant-x","oid":"object-y","appid":"app-z","aud":"https://management.azure.com","exp":4102444800}"#
+        let encoded = Data(payload.utf8).base64EncodedString()
+            .replacingOccurrences(of: "=", with: "").replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_")
+        let claims = try #require(TokenClaims(jwt: "eyJhbGciOiJub25lIn0.\(encoded).sig"))
+        #expect(claims.tenantID == "tenant-x")
+        #expect(claims.objectID == "object-y")
+        #expect(claims.appID == "app-z")
+        #expect(claims.expiresOn == Date(timeIntervalSince1970: 4_102_444_800))
+        #expect(TokenClaims(jwt: "not-a-jwt") == nil)
+        let staticToken = StaticTokenCredential(token: "eyJhbGciOiJub25lIn0.\(encoded).sig")
+        #expect(staticToken.credentialName == "token")
+    }
+
+    @Test func anExpiredStaticTokenIsRefused() async throws {
+        let payload = Data(#"{"exp":1000}"#.utf8).base64EncodedString().replacingOccurrences(of: "=", with: "")
+        let credential = StaticTokenCredential(token: "e30.\(payload).sig")
+        let error = try await #require(throws: CredentialError.self) { try await credential.token(for: "s/.default") }
+        #expect(error.description.hasPrefix("token credential failed: the static token expired"))
     }
 
     @Test func accessTokenDescriptionsHideTheToken() {

@@ -1,0 +1,197 @@
+import Model
+
+/// Reads the live state of the entities a plan needs, with as few calls as the data allows: one list per kind
+/// (all pages), per-API and per-product lists only for the APIs and products the manifests describe,
+/// `allPolicies` to learn which policy scopes exist, and a GET (`format=rawxml`) only for those policies'
+/// content. Lists run concurrently within the client's pacing.
+public struct LiveStateReader: Sendable {
+    /// What the read found, and which kinds it could not list completely.
+    public struct Result: Sendable {
+        public var state: State
+        /// Kinds whose listing failed: the planner must not prune them.
+        public var incompleteKinds: Set<ResourceKind>
+        /// One line per failed call.
+        public var errors: [String]
+    }
+
+    /// Which entities to read.
+    public struct Request: Sendable {
+        /// Top-level kinds to list (`Backend`, `Api`, …; the service policy counts as one).
+        public var kinds: Set<ResourceKind>
+        /// APIs whose operations, diagnostics, tags and policies to read.
+        public var apis: Set<String>
+        /// Products whose API links, group links and policy to read.
+        public var products: Set<String>
+
+        public init(kinds: Set<ResourceKind>, apis: Set<String>, products: Set<String>) {
+            self.kinds = kinds
+            self.apis = apis
+            self.products = products
+        }
+
+        /// Everything the desired state mentions, plus the kinds prune may delete.
+        public init(desired: State, prunePatterns: [String]) {
+            var kinds = Set(desired.resources.keys.map { Self.topLevel($0.kind) })
+            for pattern in prunePatterns {
+                let collection = pattern.split(separator: "/").first.map(String.init) ?? ""
+                if let kind = ResourceKind.allCases.first(where: { $0.pathTemplate == collection + "/{}" }) {
+                    kinds.insert(kind)
+                }
+                if collection == "policies" { kinds.insert(.servicePolicy) }
+            }
+            kinds.remove(.group)
+            self.kinds = kinds
+            self.apis = Set(desired.resources.keys.filter { $0.kind == .api }.map(\.name))
+            self.products = Set(desired.resources.keys.filter { $0.kind == .product }.map(\.name))
+        }
+
+        /// The top-level kind a child kind is read under.
+        static func topLevel(_ kind: ResourceKind) -> ResourceKind {
+            switch kind {
+            case .apiOperation, .apiPolicy, .apiOperationPolicy, .apiDiagnostic, .apiTag: .api
+            case .productApi, .productGroup, .productPolicy: .product
+            default: kind
+            }
+        }
+    }
+
+    let client: ARMClient
+
+    public init(client: ARMClient) {
+        self.client = client
+    }
+
+    /// One listing task's outcome.
+    private enum Outcome: Sendable {
+        case resources([Resource], kind: ResourceKind)
+        case failed(ResourceKind, String)
+        case policyScopes([ResourceID]?)
+    }
+
+    public func read(_ request: Request) async -> Result {
+        var state = State()
+        var incomplete: Set<ResourceKind> = []
+        var errors: [String] = []
+        let listed = request.kinds.filter { $0 != .servicePolicy }
+        let readsPolicies = request.kinds.contains(.servicePolicy) || !request.apis.isEmpty || !request.products.isEmpty
+        var policyScopes: [ResourceID]?
+        await withTaskGroup(of: Outcome.self) { group in
+            for kind in listed.sorted() {
+                group.addTask { await list(kind, parents: []) }
+            }
+            for api in request.apis.sorted() {
+                for kind in [ResourceKind.apiOperation, .apiDiagnostic, .apiTag] {
+                    group.addTask { await list(kind, parents: [api]) }
+                }
+            }
+            for product in request.products.sorted() {
+                for kind in [ResourceKind.productApi, .productGroup] {
+                    group.addTask { await list(kind, parents: [product]) }
+                }
+            }
+            if readsPolicies {
+                group.addTask { .policyScopes(await allPolicyScopes()) }
+            }
+            for await outcome in group {
+                switch outcome {
+                case .resources(let resources, _): for resource in resources { state.insert(resource) }
+                case .failed(let kind, let message):
+                    incomplete.insert(kind)
+                    errors.append(message)
+                case .policyScopes(let scopes): policyScopes = scopes
+                }
+            }
+        }
+        let wanted = policyTargets(request: request, scopes: policyScopes, state: state)
+        await withTaskGroup(of: (ResourceID, Result?).self) { group in
+            for id in wanted {
+                group.addTask {
+                    do {
+                        guard let response = try await client.getIfExists(id.armPath, query: [("format", "rawxml")]) else {
+                            return (id, nil)
+                        }
+                        let resource = Resource(
+                            id: id, properties: response.properties ?? .object(JSONObject()), etag: response.etag)
+                        return (id, Result(state: State([resource]), incompleteKinds: [], errors: []))
+                    } catch {
+                        return (id, Result(state: State(), incompleteKinds: [id.kind], errors: ["\(error)"]))
+                    }
+                }
+            }
+            for await (_, result) in group {
+                guard let result else { continue }
+                for resource in result.state.sorted { state.insert(resource) }
+                incomplete.formUnion(result.incompleteKinds)
+                errors += result.errors
+            }
+        }
+        return Result(state: state, incompleteKinds: incomplete, errors: errors)
+    }
+
+    /// The policies to fetch: those `allPolicies` reports in the scopes of interest; without `allPolicies`,
+    /// the scopes the desired state and the listed operations could have.
+    func policyTargets(request: Request, scopes: [ResourceID]?, state: State) -> [ResourceID] {
+        func relevant(_ id: ResourceID) -> Bool {
+            switch id.kind {
+            case .servicePolicy: request.kinds.contains(.servicePolicy)
+            case .apiPolicy, .apiOperationPolicy: request.apis.contains(id.names[0])
+            case .productPolicy: request.products.contains(id.names[0])
+            default: false
+            }
+        }
+        if let scopes { return scopes.filter(relevant).sorted() }
+        var probe: [ResourceID] = request.kinds.contains(.servicePolicy) ? [ResourceID(.servicePolicy)] : []
+        probe += request.apis.sorted().map { ResourceID(.apiPolicy, $0) }
+        probe += state.resources(of: .apiOperation).map { ResourceID(.apiOperationPolicy, $0.id.names[0], $0.id.names[1]) }
+        probe += request.products.sorted().map { ResourceID(.productPolicy, $0) }
+        return probe
+    }
+
+    private func list(_ kind: ResourceKind, parents: [String]) async -> Outcome {
+        do {
+            let items = try await client.list(kind, parents: parents)
+            let resources = items.compactMap { item -> Resource? in
+                guard let name = item["name"]?.stringValue, !name.contains(";rev=") else { return nil }
+                // Association lists return the linked entity; its name is the link's last segment.
+                return Resource(
+                    id: ResourceID(kind, names: parents + [name]), properties: item["properties"] ?? .object(JSONObject()))
+            }
+            return .resources(resources, kind: kind)
+        } catch {
+            return .failed(kind, "\(error)")
+        }
+    }
+
+    /// The policy scopes that exist (`GET allPolicies`), or `nil` when the service cannot say.
+    private func allPolicyScopes() async -> [ResourceID]? {
+        guard let items = try? await client.list("allPolicies") else { return nil }
+        return items.compactMap { item in
+            guard let reference = item["properties"]?["referencePolicyId"]?.stringValue else { return nil }
+            let relative = Self.serviceRelative(reference)
+            return ResourceID(armPath: relative)
+        }
+    }
+
+    /// `…/service/{name}/apis/a/policies/policy` → `apis/a/policies/policy`.
+    static func serviceRelative(_ id: String) -> String {
+        let lowered = id.lowercased()
+        guard let range = lowered.range(of: "/providers/microsoft.apimanagement/service/") else {
+            return id.hasPrefix("/") ? String(id.dropFirst()) : id
+        }
+        let rest = id[id.index(id.startIndex, offsetBy: lowered.distance(from: lowered.startIndex, to: range.upperBound))...]
+        guard let slash = rest.firstIndex(of: "/") else { return "" }
+        return String(rest[rest.index(after: slash)...])
+    }
+
+    /// The current ETags of resources a plan changes (a HEAD each), for `If-Match` when the plan is applied.
+    public func etags(of ids: [ResourceID]) async -> [ResourceID: String] {
+        await withTaskGroup(of: (ResourceID, String?).self) { group in
+            for id in ids where !id.kind.isLink {
+                group.addTask { (id, try? await client.head(id.armPath).etag) }
+            }
+            var result: [ResourceID: String] = [:]
+            for await (id, etag) in group { if let etag { result[id] = etag } }
+            return result
+        }
+    }
+}
