@@ -4,12 +4,17 @@ import Model
 import Testing
 
 @Suite struct RepositoryTests {
-    /// The repository's own reference lab, found from this file's path.
-    static let labConfig = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("manifests/apimsync.yaml").path
+    /// The repository's own folder, found from this file's path.
+    static let projectRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
+    /// The reference lab, written with `kind: OpenAIGateway`.
+    static let labConfig = projectRoot + "/manifests/apimsync.yaml"
+    /// The same lab written with plain kinds only, a repository of its own.
+    static let plainConfig = projectRoot + "/manifests/examples/plain/apimsync.yaml"
 
-    @Test func referenceLabIsValidInEveryEnvironment() throws {
-        let result = ManifestLoader(configPath: Self.labConfig).validateAllEnvironments()
+    @Test(arguments: [labConfig, plainConfig])
+    func referenceLabIsValidInEveryEnvironment(_ configPath: String) throws {
+        let result = ManifestLoader(configPath: configPath).validateAllEnvironments()
         #expect(
             result.diagnostics.isEmpty, Comment(rawValue: result.diagnostics.map(\.description).joined(separator: "\n"))
         )
@@ -18,38 +23,59 @@ import Testing
         #expect(config.environments["local"]?.target == .emulator(stateFile: ".apimsync/local-state.json"))
     }
 
-    @Test func referenceLabLowersToTheExpectedEntities() throws {
-        let result = ManifestLoader(configPath: Self.labConfig).load()
-        let ids = Set(result.state.sorted.map(\.id.armPath))
-        for expected in [
-            "policies/policy", "backends/apimaoai01", "backends/apimaoai02", "backends/aoai-pool", "apis/aoai",
-            "apis/aoai/policies/policy", "apis/aoai/operations/chatcompletions-create/policies/policy",
-            "apis/aoai/diagnostics/applicationinsights", "apis/aoai/tags/aoai", "products/aoai-gold",
-            "products/aoai-gold/apis/aoai", "products/aoai-gold/groups/developers",
-            "products/aoai-gold/policies/policy",
-            "subscriptions/team-a", "loggers/appinsights", "namedValues/appinsights-connection-string",
-        ] {
-            #expect(ids.contains(expected), "missing \(expected)")
-        }
-        let pool = try #require(result.state[ResourceID(.backend, "aoai-pool")])
+    /// Both repositories describe the same APIM objects.
+    static let labEntities: Set<String> = [
+        "policies/policy", "namedValues/appinsights-connection-string", "loggers/appinsights", "tags/aoai",
+        "backends/aoai-apimaoai01", "backends/aoai-apimaoai02", "backends/aoai-gpt-4o-pool",
+        "policyFragments/aoai-extra-inbound", "apis/aoai", "apis/aoai/policies/policy",
+        "apis/aoai/operations/chatcompletions-create/policies/policy", "apis/aoai/diagnostics/applicationinsights",
+        "apis/aoai/tags/aoai", "products/aoai-gold", "products/aoai-gold/apis/aoai",
+        "products/aoai-gold/groups/developers", "products/aoai-gold/policies/policy", "subscriptions/team-a",
+    ]
+
+    @Test(arguments: [labConfig, plainConfig])
+    func referenceLabLowersToTheExpectedEntities(_ configPath: String) throws {
+        let result = ManifestLoader(configPath: configPath).load()
+        #expect(Set(result.state.sorted.map(\.id.armPath)) == Self.labEntities)
+        let pool = try #require(result.state[ResourceID(.backend, "aoai-gpt-4o-pool")])
         #expect(
             pool.properties["pool"] == [
                 "services": [
-                    ["id": "/backends/apimaoai01", "priority": 1, "weight": 50],
-                    ["id": "/backends/apimaoai02", "priority": 2, "weight": 50],
+                    ["id": "/backends/aoai-apimaoai01", "priority": 1, "weight": 50],
+                    ["id": "/backends/aoai-apimaoai02", "priority": 2, "weight": 50],
                 ]
             ])
-        #expect(pool.dependencies == [ResourceID(.backend, "apimaoai01"), ResourceID(.backend, "apimaoai02")])
-        let backend = try #require(result.state[ResourceID(.backend, "apimaoai01")])
+        #expect(
+            pool.dependencies == [ResourceID(.backend, "aoai-apimaoai01"), ResourceID(.backend, "aoai-apimaoai02")])
+        let backend = try #require(result.state[ResourceID(.backend, "aoai-apimaoai01")])
         #expect(backend.properties["url"] == "https://apimaoai01.openai.azure.com/openai")
         let apiPolicy = try #require(result.state[ResourceID(.apiPolicy, "aoai")])
-        #expect(apiPolicy.dependencies.contains(ResourceID(.backend, "aoai-pool")))
-        #expect(apiPolicy.dependencies.contains(ResourceID(.namedValue, "aoai-audience")))
+        #expect(
+            apiPolicy.dependencies == [
+                ResourceID(.api, "aoai"), ResourceID(.backend, "aoai-gpt-4o-pool"),
+                ResourceID(.backend, "aoai-apimaoai01"), ResourceID(.policyFragment, "aoai-extra-inbound"),
+            ])
         let secret = try #require(result.state[ResourceID(.namedValue, "appinsights-connection-string")])
         #expect(secret.secret == .environment("APPINSIGHTS_CONNECTION_STRING"))
         #expect(secret.properties["value"] == nil)
         let api = try #require(result.state[ResourceID(.api, "aoai")])
         #expect(api.specification?.format == "openapi+json")
+        let subscription = try #require(result.state[ResourceID(.subscription, "team-a")])
+        #expect(subscription.dependencies == [ResourceID(.product, "aoai-gold")])
+    }
+
+    @Test func theGatewayLabMarksWhatTheGatewayGenerated() throws {
+        let lab = ManifestLoader(configPath: Self.labConfig).load().state
+        let generated = Set(lab.sorted.filter { $0.generatedBy == "OpenAIGateway/aoai" }.map(\.id.armPath))
+        let handWritten: Set<String> = [
+            "policies/policy", "namedValues/appinsights-connection-string", "loggers/appinsights", "tags/aoai",
+            "subscriptions/team-a",
+        ]
+        #expect(generated == Self.labEntities.subtracting(handWritten))
+        #expect(lab.sorted.allSatisfy { $0.generatedBy == nil || $0.generatedBy == "OpenAIGateway/aoai" })
+        let plain = ManifestLoader(configPath: Self.plainConfig).load().state
+        #expect(plain.count == Self.labEntities.count)
+        #expect(plain.sorted.allSatisfy { $0.generatedBy == nil })
     }
 
     @Test func unknownEnvironmentIsAnErrorWithASuggestion() throws {
