@@ -63,6 +63,14 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Option(name: .customLong("service-name"), help: "Name of the emulated APIM service.")
     var serviceName: String = "enterpriseapim"
 
+    @Option(
+        name: .customLong("bench-gets"),
+        help: "Benchmark: start an in-process emulator, send N GETs over loopback, print the rate and exit.")
+    var benchGets: Int?
+
+    @Option(name: .customLong("bench-connections"), help: "Keep-alive connections used by --bench-gets.")
+    var benchConnections: Int = 8
+
     func run() async throws {
         var options = EmulatorOptions()
         options.host = host
@@ -96,6 +104,21 @@ struct EmulatorCommand: AsyncParsableCommand {
             options.throttling = .scaled(factor)
         }
         guard pageSize >= 1 else { throw ValidationError("--page-size must be at least 1") }
+        if let benchGets {
+            guard benchGets >= 1, benchConnections >= 1 else {
+                throw ValidationError("--bench-gets and --bench-connections must be at least 1")
+            }
+            let emulator = try await EmulatorServer.start(options)
+            let result = try await EmulatorBenchmark.gets(
+                emulator: emulator, count: benchGets, connections: benchConnections)
+            try await emulator.shutdown()
+            let line = String(
+                format: "%d GETs over %d connections in %.2f s: %.0f requests/s, %d failures\n", result.requests,
+                benchConnections, result.seconds, result.requestsPerSecond, result.failures)
+            FileHandle.standardOutput.write(Data(line.utf8))
+            if result.failures > 0 { throw ExitCode(1) }
+            return
+        }
         let host = self.host
         let servicePath = options.servicePath
         try await EmulatorServer.run(options) { port in

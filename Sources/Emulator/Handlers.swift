@@ -28,6 +28,21 @@ extension EmulatorStore {
         case "allPolicies":
             guard method == "GET", route.isCollection else { throw methodNotAllowed(method) }
             return try page(allPolicies(), request, filter: request.queryValue("$filter"))
+        case "apis/products":
+            guard method == "GET", route.isCollection else { throw methodNotAllowed(method) }
+            try checkAncestors(route)
+            let base = Self.splitApiName(internalApiName(route.names[0])).base.lowercased()
+            let products = state.all(kind: "products/apis").filter { $0.name.lowercased() == base }
+                .compactMap { state.entity($0.parentKey) }.map { envelope($0) }
+            return try page(products, request, filter: request.queryValue("$filter"))
+        case "products/subscriptions":
+            guard method == "GET", route.isCollection else { throw methodNotAllowed(method) }
+            try checkAncestors(route)
+            let scope = armId(resolveKey(route, count: 1)).lowercased()
+            let subscriptions = state.all(kind: "subscriptions").filter {
+                $0.properties["scope"]?.stringValue?.lowercased() == scope
+            }.map { envelope($0) }
+            return try page(subscriptions, request, filter: request.queryValue("$filter"))
         case "apis/revisions":
             guard method == "GET", route.isCollection else { throw methodNotAllowed(method) }
             try checkAncestors(route)

@@ -89,7 +89,7 @@ struct Kind: Sendable {
         for kind in all {
             for part in kind.pattern.split(separator: "/") { names[part.lowercased()] = String(part) }
         }
-        for extra in ["revisions", "allPolicies", "tenant", "operationResults", "users"] {
+        for extra in ["revisions", "allPolicies", "tenant", "operationResults", "users", "products", "subscriptions"] {
             names[extra.lowercased()] = extra
         }
         return names

@@ -18,6 +18,9 @@ public struct EmulatorOptions: Sendable {
     public var serviceName = "enterpriseapim"
     /// `nil`: any `Authorization: Bearer x` is accepted; set: only that token.
     public var token: String? = nil
+    /// Client id → secret accepted by the stand-in token endpoint (`POST /{tenant}/oauth2/v2.0/token`);
+    /// `nil` accepts any client with a secret or a well-formed client assertion.
+    public var oauthClients: [String: String]? = nil
     public var latency: LatencySpec? = nil
     public var faults: FaultSpec = FaultSpec()
     public var seed: UInt64 = 0

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import ServiceLifecycle
 import UnixSignals
 
 /// Request context that keeps the connection's channel, so that a `drop` fault can close it unanswered.
@@ -74,20 +75,25 @@ public final class RunningEmulator: Sendable {
     /// `/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.ApiManagement/service/{name}`.
     public let servicePath: String
     let store: EmulatorStore
+    private let group: ServiceGroup
     private let task: Task<Void, any Error>
 
-    init(port: Int, host: String, store: EmulatorStore, servicePath: String, task: Task<Void, any Error>) {
+    init(
+        port: Int, host: String, store: EmulatorStore, servicePath: String, group: ServiceGroup,
+        task: Task<Void, any Error>
+    ) {
         self.port = port
         self.baseURL = "http://\(host):\(port)"
         self.store = store
         self.servicePath = servicePath
+        self.group = group
         self.task = task
     }
 
-    /// Stops the server gracefully and waits for it.
+    /// Stops the server gracefully (open connections are finished) and waits for it.
     public func shutdown() async throws {
-        task.cancel()
-        _ = try? await task.value
+        await group.triggerGracefulShutdown()
+        try await task.value
     }
 
     public func stats() async -> EmulatorStats { await store.currentStats() }
@@ -103,9 +109,12 @@ public enum EmulatorServer {
         let store = try EmulatorStore(options: options)
         let (stream, continuation) = AsyncStream<Int>.makeStream()
         let app = application(store: store, options: options) { port in continuation.yield(port) }
+        var logger = Logger(label: "apimsync.emulator")
+        logger.logLevel = .warning
+        let group = ServiceGroup(services: [app], logger: logger)
         let task = Task {
             defer { continuation.finish() }
-            try await app.runService(gracefulShutdownSignals: [])
+            try await group.run()
         }
         var port: Int?
         for await value in stream {
@@ -119,7 +128,7 @@ public enum EmulatorServer {
                 "the emulator stopped before it started listening on \(options.host):\(options.port)")
         }
         return RunningEmulator(
-            port: port, host: options.host, store: store, servicePath: options.servicePath, task: task)
+            port: port, host: options.host, store: store, servicePath: options.servicePath, group: group, task: task)
     }
 
     /// Runs an emulator until SIGINT/SIGTERM (the `apimsync emulator` command); `onListening` gets the port.

@@ -84,6 +84,9 @@ actor EmulatorStore {
         if request.rawPath.hasPrefix("/_emulator/") {
             response = emulatorEndpoint(request)
             kindLabel = "_emulator"
+        } else if Self.isTokenPath(request.rawPath) {
+            response = tokenEndpoint(request)
+            kindLabel = "_token"
         } else {
             do throws(ARMError) {
                 response = try arm(request, kindLabel: &kindLabel)
@@ -170,9 +173,8 @@ actor EmulatorStore {
             segments = []
         } else if lowerPath.hasPrefix(servicePathLower + "/") {
             let rest = request.rawPath.dropFirst(servicePath.count + 1)
-            segments = rest.split(separator: "/", omittingEmptySubsequences: true).map {
-                EmuRequest.decode(String($0), plusAsSpace: false)
-            }
+            // The transport already percent-decoded the path once.
+            segments = rest.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
         } else {
             throw ARMError(
                 status: 404, code: "ResourceNotFound",

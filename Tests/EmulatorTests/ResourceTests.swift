@@ -1,7 +1,9 @@
 import Emulator
 import Foundation
 import HTTPTypes
+import HummingbirdTesting
 import Model
+import NIOCore
 import Testing
 
 @Suite struct ResourceTests {
@@ -308,6 +310,56 @@ import Testing
             let plain = try await arm.call(.get, "apis/pets/operations/get-foo")
             #expect(plain.json?["properties"]?["displayName"]?.stringValue == "Get - /foo")
             #expect(try await arm.call(.get, "apis/pets/operations/get-foo-bar-buzz-quix").status == 200)
+        }
+    }
+}
+
+@Suite struct TokenEndpointTests {
+    func token(_ arm: ARM, _ form: String) async throws -> Reply {
+        try await arm.client.execute(
+            uri: "/72f988bf-0000-0000-0000-000000000000/oauth2/v2.0/token", method: .post,
+            headers: [.contentType: "application/x-www-form-urlencoded"], body: .init(string: form)
+        ) { response in
+            Reply(status: Int(response.status.code), headers: response.headers, text: String(buffer: response.body))
+        }
+    }
+
+    @Test func clientCredentialsAndAssertions() async throws {
+        try await withEmulator({
+            $0.token = "issued-token"
+            $0.oauthClients = ["app-1": "right"]
+        }) { arm in
+            let scope = "scope=https%3A%2F%2Fmanagement.azure.com%2F.default"
+            let ok = try await token(arm, "grant_type=client_credentials&client_id=app-1&client_secret=right&\(scope)")
+            #expect(ok.status == 200)
+            #expect(ok.json?["access_token"]?.stringValue == "issued-token")
+            #expect(ok.json?["token_type"]?.stringValue == "Bearer")
+            let wrong = try await token(arm, "grant_type=client_credentials&client_id=app-1&client_secret=bad&\(scope)")
+            #expect(wrong.status == 401)
+            #expect(wrong.json?["error"]?.stringValue == "invalid_client")
+            let assertion = try await token(
+                arm,
+                "grant_type=client_credentials&client_id=app-1&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion=a.b.c&\(scope)"
+            )
+            #expect(assertion.status == 200)
+            let grant = try await token(arm, "grant_type=password&client_id=app-1&\(scope)")
+            #expect(grant.json?["error"]?.stringValue == "unsupported_grant_type")
+            let noScope = try await token(arm, "grant_type=client_credentials&client_id=app-1&client_secret=right")
+            #expect(noScope.json?["error"]?.stringValue == "invalid_scope")
+            // The issued token opens the ARM side.
+            let arm1 = try await arm.call(.get, "apis", headers: ["Authorization": "Bearer issued-token"])
+            #expect(arm1.status == 200)
+        }
+    }
+
+    @Test func productAndApiCrossLists() async throws {
+        try await withEmulator { arm in
+            let products = try await arm.call(.get, "apis/echo-api/products")
+            #expect(
+                products.json?["value"]?.arrayValue?.compactMap { $0["name"]?.stringValue } == ["starter", "unlimited"])
+            try await arm.put("subscriptions/s1", ["displayName": "S1", "scope": "/products/starter"])
+            let subscriptions = try await arm.call(.get, "products/starter/subscriptions")
+            #expect(subscriptions.json?["value"]?.arrayValue?.compactMap { $0["name"]?.stringValue } == ["s1"])
         }
     }
 }

@@ -336,6 +336,8 @@ def test_products_groups_subscriptions(client):
     client.subscription.regenerate_primary_key(RG, SERVICE, "team-a")
     assert client.subscription.list_secrets(RG, SERVICE, "team-a").primary_key != secrets.primary_key
     assert client.subscription.get(RG, SERVICE, "master").primary_key is None
+    assert [s.name for s in client.product_subscriptions.list(RG, SERVICE, "ai")] == ["team-a"]
+    assert "ai" in [p.name for p in client.api_product.list_by_apis(RG, SERVICE, "echo-api")]
 
 
 def test_loggers_diagnostics_version_sets_and_tags(client):
