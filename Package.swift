@@ -57,6 +57,7 @@ let package = Package(
                 "YAML", "Model", "Manifests", "Planner", "Emulator", "ManagementClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings
         ),

@@ -11,7 +11,10 @@ public struct ApimSyncCommand: AsyncParsableCommand {
             then ./manifests/apimsync.yaml.
             """,
         version: "0.1.0",
-        subcommands: [ValidateCommand.self, RenderCommand.self, EmulatorCommand.self, BenchmarkCommand.self]
+        subcommands: [
+            ValidateCommand.self, RenderCommand.self, PlanCommand.self, EmulatorCommand.self, AuthCommand.self,
+            BenchmarkCommand.self,
+        ]
     )
 
     public init() {}

@@ -47,9 +47,7 @@ enum LiveDependencies {
 
     /// `/backends/x` (or a full ARM id) as a resource id.
     static func relative(_ text: String) -> ResourceID? {
-        let path = LiveNormalizer.relativeID(text)
-        guard path.hasPrefix("/") else { return nil }
-        return ResourceID(armPath: String(path.dropFirst()))
+        text.hasPrefix("/") ? ResourceID(armID: text) : nil
     }
 
     /// The resource whose deletion deletes this one too (an API for its policies, a product for its links).

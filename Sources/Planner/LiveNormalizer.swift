@@ -1,4 +1,3 @@
-import Foundation
 import Model
 
 /// Brings live ARM properties into the form desired properties use: full ARM ids become service-relative
@@ -18,13 +17,5 @@ public enum LiveNormalizer {
     }
 
     /// `…/providers/Microsoft.ApiManagement/service/{name}/rest` → `/rest`; other strings are unchanged.
-    public static func relativeID(_ text: String) -> String {
-        guard text.hasPrefix("/subscriptions/") else { return text }
-        let marker = "/providers/microsoft.apimanagement/service/"
-        guard let range = text.lowercased().range(of: marker) else { return text }
-        let offset = text.lowercased().distance(from: text.lowercased().startIndex, to: range.upperBound)
-        let rest = text.dropFirst(offset)
-        guard let slash = rest.firstIndex(of: "/") else { return "/" }
-        return String(rest[slash...])
-    }
+    public static func relativeID(_ text: String) -> String { ResourceID.serviceRelativePath(text) }
 }

@@ -86,7 +86,9 @@ public enum Planner {
     /// For a create, the top-level properties being set (policies are summarised by the renderer).
     static func creationFields(_ resource: Resource) -> [FieldChange] {
         guard !resource.id.kind.isPolicy else { return [] }
-        return (resource.properties.objectValue ?? JSONObject()).map {
+        return (resource.properties.objectValue ?? JSONObject()).filter {
+            $0.key != "value" || resource.id.kind != .policyFragment
+        }.map {
             FieldChange(
                 path: $0.key, before: nil,
                 after: PropertyComparison.display($0.value, key: $0.key, kind: resource.id.kind))

@@ -75,39 +75,46 @@ public struct LiveStateReader: Sendable {
         let listed = request.kinds.filter { $0 != .servicePolicy }
         let readsPolicies = request.kinds.contains(.servicePolicy) || !request.apis.isEmpty || !request.products.isEmpty
         var policyScopes: [ResourceID]?
+        // Phase 1: one list per kind, and which policy scopes exist.
         await withTaskGroup(of: Outcome.self) { group in
             for kind in listed.sorted() {
                 group.addTask { await list(kind, parents: []) }
-            }
-            for api in request.apis.sorted() {
-                for kind in [ResourceKind.apiOperation, .apiDiagnostic, .apiTag] {
-                    group.addTask { await list(kind, parents: [api]) }
-                }
-            }
-            for product in request.products.sorted() {
-                for kind in [ResourceKind.productApi, .productGroup] {
-                    group.addTask { await list(kind, parents: [product]) }
-                }
             }
             if readsPolicies {
                 group.addTask { .policyScopes(await allPolicyScopes()) }
             }
             for await outcome in group {
-                switch outcome {
-                case .resources(let resources, _): for resource in resources { state.insert(resource) }
-                case .failed(let kind, let message):
-                    incomplete.insert(kind)
-                    errors.append(message)
-                case .policyScopes(let scopes): policyScopes = scopes
-                }
+                collect(outcome, into: &state, incomplete: &incomplete, errors: &errors, scopes: &policyScopes)
             }
         }
-        let wanted = policyTargets(request: request, scopes: policyScopes, state: state)
+        // Phase 2: children only of the APIs and products that exist (a missing parent has none).
+        let apis = request.apis.filter { state[ResourceID(.api, $0)] != nil || !listed.contains(.api) }
+        let products = request.products.filter { state[ResourceID(.product, $0)] != nil || !listed.contains(.product) }
+        await withTaskGroup(of: Outcome.self) { group in
+            for api in apis.sorted() {
+                for kind in [ResourceKind.apiOperation, .apiDiagnostic, .apiTag] {
+                    group.addTask { await list(kind, parents: [api]) }
+                }
+            }
+            for product in products.sorted() {
+                for kind in [ResourceKind.productApi, .productGroup] {
+                    group.addTask { await list(kind, parents: [product]) }
+                }
+            }
+            for await outcome in group {
+                collect(outcome, into: &state, incomplete: &incomplete, errors: &errors, scopes: &policyScopes)
+            }
+        }
+        var scoped = request
+        scoped.apis = apis
+        scoped.products = products
+        let wanted = policyTargets(request: scoped, scopes: policyScopes, state: state)
         await withTaskGroup(of: (ResourceID, Result?).self) { group in
             for id in wanted {
                 group.addTask {
                     do {
-                        guard let response = try await client.getIfExists(id.armPath, query: [("format", "rawxml")]) else {
+                        guard let response = try await client.getIfExists(id.armPath, query: [("format", "rawxml")])
+                        else {
                             return (id, nil)
                         }
                         let resource = Resource(
@@ -128,6 +135,19 @@ public struct LiveStateReader: Sendable {
         return Result(state: state, incompleteKinds: incomplete, errors: errors)
     }
 
+    private func collect(
+        _ outcome: Outcome, into state: inout State, incomplete: inout Set<ResourceKind>, errors: inout [String],
+        scopes: inout [ResourceID]?
+    ) {
+        switch outcome {
+        case .resources(let resources, _): for resource in resources { state.insert(resource) }
+        case .failed(let kind, let message):
+            incomplete.insert(kind)
+            errors.append(message)
+        case .policyScopes(let found): scopes = found
+        }
+    }
+
     /// The policies to fetch: those `allPolicies` reports in the scopes of interest; without `allPolicies`,
     /// the scopes the desired state and the listed operations could have.
     func policyTargets(request: Request, scopes: [ResourceID]?, state: State) -> [ResourceID] {
@@ -142,7 +162,9 @@ public struct LiveStateReader: Sendable {
         if let scopes { return scopes.filter(relevant).sorted() }
         var probe: [ResourceID] = request.kinds.contains(.servicePolicy) ? [ResourceID(.servicePolicy)] : []
         probe += request.apis.sorted().map { ResourceID(.apiPolicy, $0) }
-        probe += state.resources(of: .apiOperation).map { ResourceID(.apiOperationPolicy, $0.id.names[0], $0.id.names[1]) }
+        probe += state.resources(of: .apiOperation).map {
+            ResourceID(.apiOperationPolicy, $0.id.names[0], $0.id.names[1])
+        }
         probe += request.products.sorted().map { ResourceID(.productPolicy, $0) }
         return probe
     }
@@ -154,7 +176,8 @@ public struct LiveStateReader: Sendable {
                 guard let name = item["name"]?.stringValue, !name.contains(";rev=") else { return nil }
                 // Association lists return the linked entity; its name is the link's last segment.
                 return Resource(
-                    id: ResourceID(kind, names: parents + [name]), properties: item["properties"] ?? .object(JSONObject()))
+                    id: ResourceID(kind, names: parents + [name]),
+                    properties: item["properties"] ?? .object(JSONObject()))
             }
             return .resources(resources, kind: kind)
         } catch {
@@ -167,20 +190,8 @@ public struct LiveStateReader: Sendable {
         guard let items = try? await client.list("allPolicies") else { return nil }
         return items.compactMap { item in
             guard let reference = item["properties"]?["referencePolicyId"]?.stringValue else { return nil }
-            let relative = Self.serviceRelative(reference)
-            return ResourceID(armPath: relative)
+            return ResourceID(armID: reference)
         }
-    }
-
-    /// `…/service/{name}/apis/a/policies/policy` → `apis/a/policies/policy`.
-    static func serviceRelative(_ id: String) -> String {
-        let lowered = id.lowercased()
-        guard let range = lowered.range(of: "/providers/microsoft.apimanagement/service/") else {
-            return id.hasPrefix("/") ? String(id.dropFirst()) : id
-        }
-        let rest = id[id.index(id.startIndex, offsetBy: lowered.distance(from: lowered.startIndex, to: range.upperBound))...]
-        guard let slash = rest.firstIndex(of: "/") else { return "" }
-        return String(rest[rest.index(after: slash)...])
     }
 
     /// The current ETags of resources a plan changes (a HEAD each), for `If-Match` when the plan is applied.

@@ -1,0 +1,112 @@
+import ArgumentParser
+import Foundation
+import ManagementClient
+import Manifests
+import Model
+import Planner
+
+/// `apimsync plan`: what apply would change, read from live APIM; made for pull requests.
+struct PlanCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Compare the manifests with live APIM and show what apply would change.",
+        discussion: """
+            Reads the live service (lists per kind, allPolicies, policy content in rawxml) and prints create / \
+            update / delete per resource with field-level changes; policies are compared by meaning, not by \
+            APIM's formatting. Nothing is written to APIM.
+            Exit status: 0 no changes (or changes without --detailed-exitcode), 2 changes pending with \
+            --detailed-exitcode, 1 error.
+            """
+    )
+
+    enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+        case text, markdown, json
+    }
+
+    @OptionGroup var repository: RepositoryOptions
+
+    @Option(
+        name: .shortAndLong, help: "Output format: text (colour on a terminal), markdown (for a PR comment) or json.")
+    var output: OutputFormat = .text
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Also save the plan as JSON, with the live ETag of every resource it changes.", valueName: "file"))
+    var out: String?
+
+    @Flag(name: .long, help: "Exit with 2 when changes are pending.")
+    var detailedExitcode = false
+
+    @Flag(
+        name: .long, inversion: .prefixedNo,
+        help: "Compare secret named values by SHA-256 of their live value (listValue, which ARM counts as a write).")
+    var checkSecrets = false
+
+    @Flag(name: .long, help: "Allow a plan to delete more than prune.maxDeletes.")
+    var allowMassDelete = false
+
+    @Option(help: "Concurrent requests to APIM.")
+    var concurrency: Int?
+
+    func run() async throws {
+        let configPath = try repository.configPath()
+        let loader = ManifestLoader(configPath: configPath)
+        let loaded = loader.load(environment: repository.env)
+        DiagnosticPrinter.print(loaded.diagnostics)
+        guard !loaded.hasErrors, let config = loaded.config, let name = loaded.environment else {
+            throw ExitCode.failure
+        }
+        guard let environment = config.environments[name] else {
+            throw ValidationError("environment '\(name)' has no target in \(configPath)")
+        }
+        let connection = try await TargetConnection.open(environment, configPath: configPath, concurrency: concurrency)
+        let plan: Plan
+        do {
+            plan = try await PlanPipeline.plan(
+                desired: loaded.state, config: config, connection: connection, configPath: configPath,
+                checkSecrets: checkSecrets, allowMassDelete: allowMassDelete, withETags: out != nil)
+        } catch {
+            await connection.close()
+            throw error
+        }
+        await connection.close()
+        switch output {
+        case .text: print(PlanRenderer.text(plan, color: isatty(STDOUT_FILENO) == 1), terminator: "")
+        case .markdown: print(PlanRenderer.markdown(plan, title: "apimsync plan: \(name)"), terminator: "")
+        case .json: print(PlanRenderer.json(plan), terminator: "")
+        }
+        if let out {
+            try PlanRenderer.json(plan).write(toFile: out, atomically: true, encoding: .utf8)
+        }
+        if !plan.blockers.isEmpty { throw ExitCode.failure }
+        if detailedExitcode, plan.hasChanges { throw ExitCode(2) }
+    }
+}
+
+/// Live read → secret digests → plan → ETags: the same path for `plan`, `apply` and the controller.
+enum PlanPipeline {
+    static func plan(
+        desired: State, config: RepositoryConfig, connection: TargetConnection, configPath: String,
+        checkSecrets: Bool, allowMassDelete: Bool, withETags: Bool
+    ) async throws -> Plan {
+        let reader = LiveStateReader(client: connection.client)
+        let request = LiveStateReader.Request(
+            desired: desired, prunePatterns: config.prune.enabled ? config.prune.owns : [])
+        let live = await reader.read(request)
+        for error in live.errors { DiagnosticPrinter.writeError("warning: \(error)") }
+        let secrets = await SecretDigester.digests(
+            desired: desired, live: live.state, client: connection.client, checkLive: checkSecrets,
+            configPath: configPath)
+        var plan = Planner.plan(
+            desired: desired, live: live.state,
+            scope: PlanScope(
+                prune: config.prune, allowMassDelete: allowMassDelete, incompleteKinds: live.incompleteKinds),
+            secrets: secrets)
+        if withETags {
+            let etags = await reader.etags(of: plan.changes.filter { $0.action != .create }.map(\.id))
+            for index in plan.changes.indices { plan.changes[index].liveETag = etags[plan.changes[index].id] }
+        }
+        return plan
+    }
+}
