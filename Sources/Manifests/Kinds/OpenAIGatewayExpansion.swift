@@ -33,16 +33,27 @@ struct GatewayExpansion {
         return result.map(\.manifest)
     }
 
+    /// Lowers the generated manifests. The API and products come last: when the extra inbound file is unusable
+    /// (already reported), the API policy leaves out its `<include-fragment>` rather than report it again.
     func lower(into context: inout LoweringContext) {
-        for manifest in manifests {
-            guard let kind = ManifestKinds.named(manifest.kind) else { continue }
-            if let problem = kind.validateName(manifest.name) {
-                context.error(
-                    "generated \(manifest.kind) name '\(manifest.name)' is invalid: \(problem)", at: manifest.origin)
-                continue
-            }
-            kind.lower(manifest, into: &context)
+        let isLast: (DecodedManifest) -> Bool = { $0.kind == "Api" || $0.kind == "Product" }
+        for manifest in manifests where !isLast(manifest) { Self.lower(manifest, into: &context) }
+        var rest = self
+        let fragment = ResourceID(.policyFragment, Self.fragmentName(spec))
+        if spec.extraInboundFile != nil, !context.resources.contains(where: { $0.id == fragment }) {
+            rest.spec.extraInboundFile = nil
         }
+        for manifest in rest.manifests where isLast(manifest) { Self.lower(manifest, into: &context) }
+    }
+
+    static func lower(_ manifest: DecodedManifest, into context: inout LoweringContext) {
+        guard let kind = ManifestKinds.named(manifest.kind) else { return }
+        if let problem = kind.validateName(manifest.name) {
+            context.error(
+                "generated \(manifest.kind) name '\(manifest.name)' is invalid: \(problem)", at: manifest.origin)
+            return
+        }
+        kind.lower(manifest, into: &context)
     }
 
     // MARK: Generated manifests
@@ -96,11 +107,11 @@ struct GatewayExpansion {
     }
 
     func pool(_ target: GatewaySpec.Target) -> GeneratedManifest {
-        let served =
+        let description =
             spec.routing == .pool
-            ? "every deployment"
-            : spec.routes.filter { $0.target.backend == target.backend }.map(\.deployment)
-                .joined(separator: ", ")
+            ? "Pool of every instance, for every deployment"
+            : "Pool of the instances hosting "
+                + spec.routes.filter { $0.target.backend == target.backend }.map(\.deployment).joined(separator: ", ")
         var members: [JSONValue] = []
         for instance in target.members {
             var member: JSONValue = ["backend": .string(spec.backendName(instance))]
@@ -111,7 +122,7 @@ struct GatewayExpansion {
         var generated = GeneratedManifest(
             "Backend", target.backend, at: spec.routing == .pool ? "spec.routing" : "spec.instances", of: gateway,
             spec: [
-                "type": "Pool", "description": .string("Priority pool for \(served)"), "pool": .array(members),
+                "type": "Pool", "description": .string(description), "pool": .array(members),
             ])
         for (position, instance) in target.members.enumerated() {
             let path = "spec.instances[\(instance.index)]"

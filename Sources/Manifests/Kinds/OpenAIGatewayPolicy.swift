@@ -151,9 +151,8 @@ enum GatewayPolicy {
             }
         case .apiKey:
             xml.comment(
-                "Authentication: each instance's backend sends its own api-key header from a secret named value ("
-                    + spec.instances.map { "{{\(GatewayExpansion.keyName($0, spec: spec))}}" }.joined(separator: ", ")
-                    + ").")
+                "Authentication: each instance's backend sends its own api-key header, from the secret named values "
+                    + spec.instances.map { GatewayExpansion.keyName($0, spec: spec) }.joined(separator: ", ") + ".")
         }
     }
 
