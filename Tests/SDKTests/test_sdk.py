@@ -383,3 +383,128 @@ def test_all_policies_lists_every_scope(client):
     items = list(client.all_policies.list_by_service(RG, SERVICE))
     ids = [item.reference_policy_id for item in items]
     assert SERVICE_PATH + "/policies/policy" in ids
+
+
+def _crud_cases():
+    """(name, create, update, get, list, delete) per kind, each a function of the client."""
+    logger_id = SERVICE_PATH + "/loggers/crud-logger"
+
+    def make_logger(c):
+        c.logger.create_or_update(RG, SERVICE, "crud-logger", m.LoggerContract(logger_type="azureMonitor"))
+
+    return [
+        (
+            "api_version_set",
+            None,
+            lambda c: c.api_version_set.create_or_update(
+                RG, SERVICE, "vs", m.ApiVersionSetContract(display_name="VS", versioning_scheme="Segment")
+            ),
+            lambda c: c.api_version_set.update(RG, SERVICE, "vs", "*", m.ApiVersionSetUpdateParameters(description="d")),
+            lambda c: c.api_version_set.get(RG, SERVICE, "vs"),
+            lambda c: c.api_version_set.list_by_service(RG, SERVICE),
+            lambda c, etag: c.api_version_set.delete(RG, SERVICE, "vs", etag),
+        ),
+        (
+            "product",
+            None,
+            lambda c: c.product.create_or_update(RG, SERVICE, "p1", m.ProductContract(display_name="P1")),
+            lambda c: c.product.update(RG, SERVICE, "p1", "*", m.ProductUpdateParameters(description="d")),
+            lambda c: c.product.get(RG, SERVICE, "p1"),
+            lambda c: c.product.list_by_service(RG, SERVICE),
+            lambda c, etag: c.product.delete(RG, SERVICE, "p1", etag),
+        ),
+        (
+            "group",
+            None,
+            lambda c: c.group.create_or_update(RG, SERVICE, "g1", m.GroupCreateParameters(display_name="G1")),
+            lambda c: c.group.update(RG, SERVICE, "g1", "*", m.GroupUpdateParameters(description="d")),
+            lambda c: c.group.get(RG, SERVICE, "g1"),
+            lambda c: c.group.list_by_service(RG, SERVICE),
+            lambda c, etag: c.group.delete(RG, SERVICE, "g1", etag),
+        ),
+        (
+            "subscription",
+            None,
+            lambda c: c.subscription.create_or_update(
+                RG, SERVICE, "s1", m.SubscriptionCreateParameters(scope="/apis", display_name="S1")
+            ),
+            lambda c: c.subscription.update(RG, SERVICE, "s1", "*", m.SubscriptionUpdateParameters(state="active")),
+            lambda c: c.subscription.get(RG, SERVICE, "s1"),
+            lambda c: c.subscription.list(RG, SERVICE),
+            lambda c, etag: c.subscription.delete(RG, SERVICE, "s1", etag),
+        ),
+        (
+            "tag",
+            None,
+            lambda c: c.tag.create_or_update(RG, SERVICE, "t1", m.TagCreateUpdateParameters(display_name="T1")),
+            lambda c: c.tag.update(RG, SERVICE, "t1", "*", m.TagCreateUpdateParameters(display_name="T1b")),
+            lambda c: c.tag.get(RG, SERVICE, "t1"),
+            lambda c: c.tag.list_by_service(RG, SERVICE),
+            lambda c, etag: c.tag.delete(RG, SERVICE, "t1", etag),
+        ),
+        (
+            "logger",
+            None,
+            lambda c: c.logger.create_or_update(RG, SERVICE, "l1", m.LoggerContract(logger_type="azureMonitor")),
+            lambda c: c.logger.update(RG, SERVICE, "l1", "*", m.LoggerUpdateContract(description="d")),
+            lambda c: c.logger.get(RG, SERVICE, "l1"),
+            lambda c: c.logger.list_by_service(RG, SERVICE),
+            lambda c, etag: c.logger.delete(RG, SERVICE, "l1", etag),
+        ),
+        (
+            "diagnostic",
+            make_logger,
+            lambda c: c.diagnostic.create_or_update(RG, SERVICE, "azuremonitor", m.DiagnosticContract(logger_id=logger_id)),
+            lambda c: c.diagnostic.update(
+                RG, SERVICE, "azuremonitor", "*", m.DiagnosticContract(logger_id=logger_id, verbosity="error")
+            ),
+            lambda c: c.diagnostic.get(RG, SERVICE, "azuremonitor"),
+            lambda c: c.diagnostic.list_by_service(RG, SERVICE),
+            lambda c, etag: c.diagnostic.delete(RG, SERVICE, "azuremonitor", etag),
+        ),
+        (
+            "api_operation",
+            None,
+            lambda c: c.api_operation.create_or_update(
+                RG, SERVICE, "echo-api", "op1", m.OperationContract(display_name="Op", method="GET", url_template="/op")
+            ),
+            lambda c: c.api_operation.update(
+                RG, SERVICE, "echo-api", "op1", "*", m.OperationUpdateContract(description="d")
+            ),
+            lambda c: c.api_operation.get(RG, SERVICE, "echo-api", "op1"),
+            lambda c: c.api_operation.list_by_api(RG, SERVICE, "echo-api"),
+            lambda c, etag: c.api_operation.delete(RG, SERVICE, "echo-api", "op1", etag),
+        ),
+        (
+            "policy_fragment",
+            None,
+            lambda c: c.policy_fragment.begin_create_or_update(
+                RG, SERVICE, "f1", m.PolicyFragmentContract(value="<fragment />", description="d")
+            ).result(),
+            None,
+            lambda c: c.policy_fragment.get(RG, SERVICE, "f1"),
+            lambda c: c.policy_fragment.list_by_service(RG, SERVICE),
+            lambda c, etag: c.policy_fragment.delete(RG, SERVICE, "f1", etag),
+        ),
+    ]
+
+
+@pytest.mark.parametrize("case", _crud_cases(), ids=lambda case: case[0])
+def test_crud_for_every_kind(client, case):
+    name, prepare, create, update, get, list_all, delete = case
+    if prepare:
+        prepare(client)
+    created = create(client)
+    assert created.id.startswith(SERVICE_PATH + "/")
+    if update:
+        updated = update(client)
+        assert updated.id == created.id
+    fetched = get(client)
+    assert fetched.id == created.id
+    assert created.name in [item.name for item in list_all(client)]
+    with pytest.raises(HttpResponseError) as stale:
+        delete(client, '"AAAAAAAAAAA="')
+    assert stale.value.status_code == 412
+    delete(client, "*")
+    with pytest.raises(ResourceNotFoundError):
+        get(client)
