@@ -74,7 +74,7 @@ extension GatewayGoldenCase {
                 kind: OpenAIGateway
                 metadata: { name: gw }
                 spec:
-                  api: { path: openai, displayName: OpenAI, specification: { file: specs/inference.json } }
+                  api: { path: ai, displayName: OpenAI, specification: { file: specs/inference.json } }
                   auth: { mode: managedIdentity, clientId: 11111111-2222-3333-4444-555555555555 }
                   instances:
                     - { name: east, endpoint: "https://east.openai.azure.com/", priority: 2, weight: 30, deployments: [gpt-4o, embed] }
@@ -157,11 +157,12 @@ extension GatewayGoldenCase {
                   instances:
                     - { name: one, endpoint: "${aoai01}", deployments: [gpt-4o] }
                   tokenLimit: { tokensPerMinute: 1000, counterKey: ip }
+                  metrics: { loggerId: appinsights }
                   products:
                     - { name: gold, displayName: Gold, tokensPerMinute: 50000, quota: { tokens: 9000000, period: Monthly }, groups: [developers] }
                     - { name: silver, displayName: Silver, description: Team budget, quota: { tokens: 100000, period: Weekly }, approvalRequired: true }
 
-                """),
+                """ + logger),
         GatewayGoldenCase(
             name: "single-instance",
             gateway: """
@@ -169,7 +170,7 @@ extension GatewayGoldenCase {
                 kind: OpenAIGateway
                 metadata: { name: solo }
                 spec:
-                  api: { path: solo, displayName: Solo, specification: { file: specs/inference.json } }
+                  api: { path: solo, sdkCompatible: false, displayName: Solo, specification: { file: specs/inference.json } }
                   instances:
                     - { name: only, endpoint: "${aoai01}" }
                   routing: { by: pool }

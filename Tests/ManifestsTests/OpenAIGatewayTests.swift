@@ -131,6 +131,13 @@ extension BrokenManifestCase {
             expected: ["resources/gw.yaml:12:49: error: 'spec.metrics.dimensions' has 11 items; APIM allows at most 10"]
         ),
         BrokenManifestCase(
+            name: "gateway: no metric dimension at all",
+            files: GatewaySnippets.files([("[subscriptionId, deployment]", "[]")]),
+            expected: [
+                "resources/gw.yaml:12:49: error: 'spec.metrics.dimensions' must name at least one dimension (token "
+                    + "metrics need one); leave it out for subscriptionId, apiId, deployment"
+            ]),
+        BrokenManifestCase(
             name: "gateway: metric dimension listed twice",
             files: GatewaySnippets.files([
                 ("[subscriptionId, deployment]", "[subscriptionId, deployment, subscriptionId]")
@@ -219,6 +226,14 @@ extension BrokenManifestCase {
             expected: [
                 "resources/gw.yaml:7:7: error: duplicate resource backends/aoai-one (first declared at "
                     + "resources/a.yaml:2:7)"
+            ]),
+        BrokenManifestCase(
+            name: "gateway: API path that already ends in /openai",
+            files: GatewaySnippets.files([("{ path: aoai,", "{ path: aoai/openai,")]),
+            expected: [
+                "resources/gw.yaml:5:16: error: 'spec.api.path' is what clients write after the gateway host in "
+                    + "azure_endpoint; the SDKs and the generated API add '/openai', found 'aoai/openai' (remove "
+                    + "'/openai', or set 'sdkCompatible: false')"
             ]),
         BrokenManifestCase(
             name: "gateway: missing specification",

@@ -148,7 +148,9 @@ struct GatewayExpansion {
         let source = gateway.spec["api"] ?? .object(JSONObject())
         var api: JSONValue = ["displayName": source["displayName"] ?? .string(spec.name)]
         if let description = source["description"] { api["description"] = description }
-        api["path"] = source["path"] ?? ""
+        // The SDKs call `<azure_endpoint>/openai/deployments/…`: with `azure_endpoint` = `https://<apim>/<api.path>`,
+        // the API lives at `<api.path>/openai` (APIM's "ensure OpenAI SDK compatibility").
+        api["path"] = .string(spec.apiPath)
         api["protocols"] = ["https"]
         api["subscriptionRequired"] = true
         // The Azure OpenAI SDKs send their key in `api-key`: it carries the APIM subscription key.

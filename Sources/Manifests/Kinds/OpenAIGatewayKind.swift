@@ -10,7 +10,9 @@ import Model
 ///   routed to its instance's backend directly;
 /// - `namedValues/<gateway>-<instance>-key`: the secret API key of each instance with `auth.mode: apiKey`, read at
 ///   apply time from the environment variable `<INSTANCE>_API_KEY` (upper case, other characters as `_`);
-/// - `apis/<gateway>` with its generated policy, `apis/<gateway>/diagnostics/applicationinsights` when `metrics` is
+/// - `apis/<gateway>` at path `<api.path>/openai` (what the Azure OpenAI SDKs call when `azure_endpoint` is
+///   `https://<apim>.azure-api.net/<api.path>`; `api.sdkCompatible: false` keeps `api.path` as it is) with its
+///   generated policy, `apis/<gateway>/diagnostics/applicationinsights` when `metrics` is
 ///   set, and the operation policies and tags given under `api`;
 /// - `policyFragments/<gateway>-extra-inbound` from `extraPolicy.inboundFile`, included at the end of `<inbound>`;
 /// - `products/<gateway>-<tier>` per product tier, with its API link, groups and token-limit policy.
@@ -74,8 +76,8 @@ enum OpenAIGatewayKind: ManifestKind {
             "api",
             .object(
                 ObjectSchema([
-                    apiField("path"), apiField("displayName"), apiField("description"), apiField("specification"),
-                    apiField("operations"), apiField("tags"),
+                    apiField("path"), FieldSchema("sdkCompatible", .boolean), apiField("displayName"),
+                    apiField("description"), apiField("specification"), apiField("operations"), apiField("tags"),
                 ])), required: true),
         FieldSchema(
             "auth",

@@ -195,10 +195,6 @@ enum GatewayPolicy {
         xml.comment(
             "Token usage metrics (prompt, completion, total) to Application Insights through logger "
                 + "'\(metrics.loggerId)'.")
-        guard !metrics.dimensions.isEmpty else {
-            xml.element(spec.dialect.emitTokenMetric, ["namespace": metrics.namespace])
-            return
-        }
         xml.open(spec.dialect.emitTokenMetric, ["namespace": metrics.namespace])
         for dimension in metrics.dimensions {
             xml.element("dimension", ["name": dimension.name, "value": dimension.value])

@@ -42,6 +42,9 @@ struct GatewaySpec {
         ),
     ]
 
+    /// The metric dimensions when `metrics.dimensions` is left out.
+    static let defaultDimensions = ["subscriptionId", "apiId", "deployment"]
+
     struct Instance {
         var index: Int
         var name: String
@@ -82,6 +85,10 @@ struct GatewaySpec {
     }
 
     var name: String
+    /// Whether the API path ends in `/openai`, as the Azure OpenAI SDKs expect (`api.sdkCompatible`, default true).
+    var sdkCompatible: Bool
+    /// The APIM path of the generated API.
+    var apiPath: String
     var dialect: Dialect
     var authMode: AuthMode
     var clientId: String?
@@ -108,6 +115,16 @@ struct GatewaySpec {
                 "'spec.auth.clientId' names a user-assigned managed identity; it needs 'mode: managedIdentity'",
                 at: manifest.location("spec.auth.clientId"))
         }
+
+        let path = spec["api"]?["path"]?.stringValue ?? ""
+        sdkCompatible = spec["api"]?["sdkCompatible"]?.boolValue ?? true
+        if sdkCompatible, path == "openai" || path.hasSuffix("/openai") {
+            context.error(
+                "'spec.api.path' is what clients write after the gateway host in azure_endpoint; the SDKs and the "
+                    + "generated API add '/openai', found '\(path)' (remove '/openai', or set 'sdkCompatible: false')",
+                at: manifest.location("spec.api.path"))
+        }
+        apiPath = sdkCompatible ? (path.isEmpty ? "openai" : path + "/openai") : path
 
         instances = []
         var firstInstance: [String: Int] = [:]
@@ -192,7 +209,14 @@ struct GatewaySpec {
             spec["tokenLimit"], path: "spec.tokenLimit", counterKey: nil, of: manifest, context: &context)
         if let metrics = spec["metrics"], let loggerId = metrics["loggerId"]?.stringValue {
             var dimensions: [Dimension] = []
-            for (index, value) in (metrics["dimensions"]?.arrayValue ?? []).enumerated() {
+            let listed = metrics["dimensions"]?.arrayValue ?? Self.defaultDimensions.map { .string($0) }
+            if listed.isEmpty {
+                context.error(
+                    "'spec.metrics.dimensions' must name at least one dimension (token metrics need one); leave it "
+                        + "out for " + Self.defaultDimensions.joined(separator: ", "),
+                    at: manifest.location("spec.metrics.dimensions"))
+            }
+            for (index, value) in listed.enumerated() {
                 let dimension: Dimension
                 if let short = value.stringValue,
                     let known = Self.dimensionNames.first(where: { $0.key == short })?.value
