@@ -113,6 +113,34 @@ extension BrokenManifestCase {
                     + "by two or more instances, so a retry could only reach the same instance (use 'auto')"
             ]),
         BrokenManifestCase(
+            name: "gateway: retry on no status code",
+            files: GatewaySnippets.files([("on: [429, 503]", "on: []")]),
+            expected: [
+                "resources/gw.yaml:10:16: error: 'spec.retry.on' must list at least one status code (to turn retries "
+                    + "off, write 'count: 0')"
+            ]),
+        BrokenManifestCase(
+            name: "gateway: no instance at all",
+            files: GatewaySnippets.files([
+                (
+                    "\n    - { name: one, endpoint: \"${aoai01}\", priority: 1, weight: 50, deployments: [gpt-4o, embed] }"
+                        + "\n    - { name: two, endpoint: \"${aoai02}\", priority: 2, weight: 50, deployments: [gpt-4o] }",
+                    " []"
+                )
+            ]),
+            expected: ["resources/gw.yaml:6:14: error: an OpenAIGateway needs at least one instance"]),
+        BrokenManifestCase(
+            name: "gateway: generated name longer than APIM allows",
+            files: GatewaySnippets.files([
+                ("name: aoai }", "name: azure-openai-gateway-of-the-platform-team }"),
+                ("name: two", "name: instance-in-sweden-central-reserved-for-batch-jobs"),
+            ]),
+            expected: [
+                "resources/gw.yaml:8:7: error: generated Backend name "
+                    + "'azure-openai-gateway-of-the-platform-team-instance-in-sweden-central-reserved-for-batch-jobs' "
+                    + "is invalid: name is 92 characters long; APIM allows at most 80"
+            ]),
+        BrokenManifestCase(
             name: "gateway: retry count that is neither auto nor a number",
             files: GatewaySnippets.files([("count: auto", "count: often")]),
             expected: [

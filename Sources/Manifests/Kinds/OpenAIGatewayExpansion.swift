@@ -36,6 +36,15 @@ struct GatewayExpansion {
     /// Lowers the generated manifests. The API and products come last: when the extra inbound file is unusable
     /// (already reported), the API policy leaves out its `<include-fragment>` rather than report it again.
     func lower(into context: inout LoweringContext) {
+        // Names first: a generated name APIM would refuse stops the expansion, so that nothing refers to it.
+        var namesAreValid = true
+        for manifest in manifests {
+            guard let problem = ManifestKinds.named(manifest.kind)?.validateName(manifest.name) else { continue }
+            context.error(
+                "generated \(manifest.kind) name '\(manifest.name)' is invalid: \(problem)", at: manifest.origin)
+            namesAreValid = false
+        }
+        guard namesAreValid else { return }
         let isLast: (DecodedManifest) -> Bool = { $0.kind == "Api" || $0.kind == "Product" }
         for manifest in manifests where !isLast(manifest) { Self.lower(manifest, into: &context) }
         var rest = self
@@ -47,13 +56,7 @@ struct GatewayExpansion {
     }
 
     static func lower(_ manifest: DecodedManifest, into context: inout LoweringContext) {
-        guard let kind = ManifestKinds.named(manifest.kind) else { return }
-        if let problem = kind.validateName(manifest.name) {
-            context.error(
-                "generated \(manifest.kind) name '\(manifest.name)' is invalid: \(problem)", at: manifest.origin)
-            return
-        }
-        kind.lower(manifest, into: &context)
+        ManifestKinds.named(manifest.kind)?.lower(manifest, into: &context)
     }
 
     // MARK: Generated manifests

@@ -202,6 +202,11 @@ struct GatewaySpec {
         }
 
         retryOn = spec["retry"]?["on"]?.arrayValue?.compactMap { gatewayInteger($0) } ?? [429, 503]
+        if retryOn.isEmpty {
+            context.error(
+                "'spec.retry.on' must list at least one status code (to turn retries off, write 'count: 0')",
+                at: manifest.location("spec.retry.on"))
+        }
         let count = spec["retry"]?["count"]?.stringValue ?? "auto"
         retryCount = Int(count).map(RetryCount.fixed) ?? .auto
 
