@@ -52,9 +52,16 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "Executor",
+            dependencies: [
+                "Model", "Planner", "ManagementClient", .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "Commands",
             dependencies: [
-                "YAML", "Model", "Manifests", "Planner", "Emulator", "ManagementClient",
+                "YAML", "Model", "Manifests", "Planner", "Executor", "Emulator", "ManagementClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -65,6 +72,11 @@ let package = Package(
 
         .testTarget(name: "YAMLTests", dependencies: ["YAML"], swiftSettings: strictSettings),
         .testTarget(name: "PlannerTests", dependencies: ["Planner", "Model"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "ExecutorTests",
+            dependencies: ["Executor", "Planner", "Manifests", "Model", "Emulator", "ManagementClient"],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "ManifestsTests",
             dependencies: ["Manifests", "Model", "YAML"],

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Executor
 import Foundation
 import ManagementClient
 import Manifests
@@ -63,9 +64,10 @@ struct PlanCommand: AsyncParsableCommand {
         let connection = try await TargetConnection.open(environment, configPath: configPath, concurrency: concurrency)
         let plan: Plan
         do {
-            plan = try await PlanPipeline.plan(
-                desired: loaded.state, config: config, connection: connection, configPath: configPath,
-                checkSecrets: checkSecrets, allowMassDelete: allowMassDelete, withETags: out != nil)
+            plan = await PlanPipeline.plan(
+                desired: loaded.state, config: config, client: connection.client, configPath: configPath,
+                checkSecrets: checkSecrets, allowMassDelete: allowMassDelete, withETags: out != nil,
+                warn: { DiagnosticPrinter.writeError("warning: \($0)") })
         } catch {
             await connection.close()
             throw error
@@ -77,36 +79,12 @@ struct PlanCommand: AsyncParsableCommand {
         case .json: print(PlanRenderer.json(plan), terminator: "")
         }
         if let out {
-            try PlanRenderer.json(plan).write(toFile: out, atomically: true, encoding: .utf8)
+            let file = PlanFile(
+                target: connection.client.configuration.servicePath, environment: name,
+                desiredDigest: DesiredDigest.of(loaded.state), plan: plan)
+            try file.encoded().write(toFile: out, atomically: true, encoding: .utf8)
         }
         if !plan.blockers.isEmpty { throw ExitCode.failure }
         if detailedExitcode, plan.hasChanges { throw ExitCode(2) }
-    }
-}
-
-/// Live read → secret digests → plan → ETags: the same path for `plan`, `apply` and the controller.
-enum PlanPipeline {
-    static func plan(
-        desired: State, config: RepositoryConfig, connection: TargetConnection, configPath: String,
-        checkSecrets: Bool, allowMassDelete: Bool, withETags: Bool
-    ) async throws -> Plan {
-        let reader = LiveStateReader(client: connection.client)
-        let request = LiveStateReader.Request(
-            desired: desired, prunePatterns: config.prune.enabled ? config.prune.owns : [])
-        let live = await reader.read(request)
-        for error in live.errors { DiagnosticPrinter.writeError("warning: \(error)") }
-        let secrets = await SecretDigester.digests(
-            desired: desired, live: live.state, client: connection.client, checkLive: checkSecrets,
-            configPath: configPath)
-        var plan = Planner.plan(
-            desired: desired, live: live.state,
-            scope: PlanScope(
-                prune: config.prune, allowMassDelete: allowMassDelete, incompleteKinds: live.incompleteKinds),
-            secrets: secrets)
-        if withETags {
-            let etags = await reader.etags(of: plan.changes.filter { $0.action != .create }.map(\.id))
-            for index in plan.changes.indices { plan.changes[index].liveETag = etags[plan.changes[index].id] }
-        }
-        return plan
     }
 }

@@ -30,8 +30,10 @@ enum DependencyOrder {
                 dependants[target, default: []].insert(change.id)
             }
         }
+        var deletes = deletes
+        for index in deletes.indices { deletes[index].dependencies = dependants[deletes[index].id] ?? [] }
         let (orderedDeletes, cyclicDeletes) = topological(
-            deletes.sorted { $1.id < $0.id }, dependencies: { dependants[$0.id] ?? [] })
+            deletes.sorted { $1.id < $0.id }, dependencies: { $0.dependencies })
         return (orderedWrites + orderedDeletes + cyclicWrites + cyclicDeletes, blockers)
     }
 

@@ -11,6 +11,9 @@ public enum PlanRenderer {
         }
     }
 
+    /// `+`, `~` or `-`.
+    public static func symbol(for action: ResourceChange.Action) -> String { symbol(action) }
+
     static func summary(_ plan: Plan) -> String {
         "\(plan.count(.create)) to create, \(plan.count(.update)) to update, \(plan.count(.delete)) to delete, "
             + "\(plan.unchanged.count) unchanged"
@@ -121,7 +124,7 @@ public enum PlanRenderer {
     }
 
     /// The documented, versioned JSON form (see docs/plan-format.md).
-    public static func json(_ plan: Plan) -> String {
+    public static func json(_ plan: Plan, metadata: JSONObject = JSONObject()) -> String {
         func fields(_ list: [FieldChange]) -> JSONValue {
             .array(
                 list.map {
@@ -144,7 +147,7 @@ public enum PlanRenderer {
             object["reimport"] = .bool(change.reimport)
             return object
         }
-        let document: JSONValue = [
+        var document: JSONValue = [
             "formatVersion": .number(Double(Plan.formatVersion)),
             "summary": [
                 "create": .number(Double(plan.count(.create))), "update": .number(Double(plan.count(.update))),
@@ -157,6 +160,7 @@ public enum PlanRenderer {
             "blockers": .array(plan.blockers.map(JSONValue.string)),
             "notes": .array(plan.notes.map(JSONValue.string)),
         ]
+        for (key, value) in metadata { document[key] = value }
         return document.serialized(pretty: true) + "\n"
     }
 }

@@ -6,13 +6,13 @@ import Planner
 
 /// Computes SHA-256 digests of secret named values — the values apply would send (from the environment or a
 /// file) and, with `--check-secrets`, the live ones (`listValue`) — so plans compare secrets without holding them.
-enum SecretDigester {
-    static func digest(_ value: String) -> String {
+public enum SecretDigester {
+    public static func digest(_ value: String) -> String {
         SHA256.hash(data: Data(value.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
     /// The value a secret source yields now, or `nil` when it is not available here.
-    static func value(of source: SecretSource, configPath: String, environment: [String: String]) -> String? {
+    public static func value(of source: SecretSource, configPath: String, environment: [String: String]) -> String? {
         switch source {
         case .environment(let name): return environment[name]
         case .file(let path):
@@ -25,7 +25,7 @@ enum SecretDigester {
         }
     }
 
-    static func digests(
+    public static func digests(
         desired: State, live: State, client: ARMClient, checkLive: Bool, configPath: String,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) async -> SecretDigests {

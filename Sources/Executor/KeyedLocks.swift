@@ -1,0 +1,37 @@
+import Model
+
+/// Async mutual exclusion per key: writes to one API and its children, and named-value writes, run one at a
+/// time (APIM rejects concurrent writes to an API during an import, and rewrites policies when a named value's
+/// display name changes).
+actor KeyedLocks {
+    private var holders: Set<String> = []
+    private var waiters: [String: [CheckedContinuation<Void, Never>]] = [:]
+
+    func acquire(_ key: String) async {
+        if !holders.contains(key) {
+            holders.insert(key)
+            return
+        }
+        await withCheckedContinuation { waiters[key, default: []].append($0) }
+    }
+
+    func release(_ key: String) {
+        if var queue = waiters[key], !queue.isEmpty {
+            let next = queue.removeFirst()
+            waiters[key] = queue
+            next.resume()  // ownership passes to the next waiter
+        } else {
+            holders.remove(key)
+        }
+    }
+
+    /// The lock a change needs, if any.
+    static func key(for id: ResourceID) -> String? {
+        switch id.kind {
+        case .api, .apiOperation, .apiPolicy, .apiOperationPolicy, .apiDiagnostic, .apiTag:
+            "apis/" + id.names[0].lowercased()
+        case .namedValue: "namedValues"
+        default: nil
+        }
+    }
+}

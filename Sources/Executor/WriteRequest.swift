@@ -1,0 +1,70 @@
+import Model
+import Planner
+
+/// How one change is written to ARM: the path, the body and the `If-Match` to send.
+struct WriteRequest: Sendable {
+    enum Method: Sendable { case put, delete }
+
+    var method: Method
+    var path: String
+    var body: JSONValue?
+    var ifMatch: String?
+
+    /// Fields that hold references to other entities: ARM wants full ids there.
+    static func expandingIDs(_ properties: JSONValue, servicePath: String) -> JSONValue {
+        var result = properties
+        for key in ["loggerId", "apiVersionSetId"] {
+            if let value = properties[key]?.stringValue, value.hasPrefix("/"), !value.hasPrefix("/subscriptions/") {
+                result[key] = .string(servicePath + value)
+            }
+        }
+        if let services = properties["pool"]?["services"]?.arrayValue {
+            let expanded = services.map { service -> JSONValue in
+                var copy = service
+                if let id = service["id"]?.stringValue, id.hasPrefix("/"), !id.hasPrefix("/subscriptions/") {
+                    copy["id"] = .string(servicePath + id)
+                }
+                return copy
+            }
+            result["pool"] = ["services": .array(expanded)]
+        }
+        return result
+    }
+
+    /// The request for `change`, or a message saying why it cannot be made (a secret not available here).
+    static func make(
+        for change: ResourceChange, desired: Resource?, secretValue: String?, servicePath: String, useETags: Bool
+    ) -> Result<WriteRequest, ExecutionError> {
+        let id = change.id
+        let ifMatch = useETags ? change.liveETag : nil
+        if change.action == .delete {
+            return .success(WriteRequest(method: .delete, path: id.armPath, body: nil, ifMatch: ifMatch ?? "*"))
+        }
+        if id.kind.isLink {
+            return .success(WriteRequest(method: .put, path: id.armPath, body: nil, ifMatch: nil))
+        }
+        guard let resource = desired else {
+            return .failure(
+                ExecutionError("the desired state has no \(id) (the manifests changed since the plan was made)"))
+        }
+        var properties = expandingIDs(resource.properties, servicePath: servicePath)
+        if let source = resource.secret {
+            guard let secretValue else {
+                return .failure(ExecutionError("the value of secret \(id) is not available here (\(source))"))
+            }
+            properties["value"] = .string(secretValue)
+        }
+        if change.reimport || change.action == .create, let specification = resource.specification {
+            properties["format"] = .string(specification.format)
+            properties["value"] = .string(specification.content)
+        }
+        return .success(
+            WriteRequest(method: .put, path: id.armPath, body: ["properties": properties], ifMatch: ifMatch))
+    }
+}
+
+/// Why a change could not be made before any request was sent.
+public struct ExecutionError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
