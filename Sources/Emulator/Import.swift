@@ -39,9 +39,16 @@ enum OpenAPIImport {
         do {
             document = try JSONValue.parse(value)
         } catch {
-            let hint = lower == "openapi" ? " The emulator reads only JSON-compatible YAML; send 'openapi+json'." : ""
-            throw ARMError.validation(
-                target: "value", message: "The API definition could not be parsed: \(error.description).\(hint)")
+            guard lower == "openapi" else {
+                throw ARMError.validation(
+                    target: "value", message: "The API definition could not be parsed: \(error.description).")
+            }
+            do {
+                document = try YAMLLite.parse(value)
+            } catch {
+                throw ARMError.validation(
+                    target: "value", message: "The API definition could not be parsed: \(error.description).")
+            }
         }
         guard document.objectValue != nil, let paths = document["paths"]?.objectValue else {
             throw ARMError.validation(target: "value", message: "The API definition has no 'paths' object.")

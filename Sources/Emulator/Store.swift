@@ -29,6 +29,7 @@ actor EmulatorStore {
     private let servicePathLower: String
     var state: EmulatorState
     private var faultRandom: SeededGenerator
+    private var latencyRandom: SeededGenerator
     var idRandom: SeededGenerator
     private(set) var stats = EmulatorStats()
     private var buckets: [String: PrincipalBuckets] = [:]
@@ -40,6 +41,7 @@ actor EmulatorStore {
         self.servicePath = options.servicePath
         self.servicePathLower = options.servicePath.lowercased()
         self.faultRandom = SeededGenerator(seed: options.seed)
+        self.latencyRandom = SeededGenerator(seed: options.seed ^ 0x1A7E_5C1)
         self.idRandom = SeededGenerator(seed: options.seed ^ 0x5EED_1D5)
         if let file = options.stateFile, FileManager.default.fileExists(atPath: file) {
             let text: String
@@ -66,6 +68,7 @@ actor EmulatorStore {
         var generator = SeededGenerator(seed: options.seed ^ 0xF1E5)
         state = Seed.fresh(options: options, random: &generator)
         faultRandom = SeededGenerator(seed: options.seed)
+        latencyRandom = SeededGenerator(seed: options.seed ^ 0x1A7E_5C1)
         idRandom = SeededGenerator(seed: options.seed ^ 0x5EED_1D5)
         stats = EmulatorStats()
         buckets = [:]
@@ -101,7 +104,7 @@ actor EmulatorStore {
         stats.byMethodAndKind["\(request.method) \(kindLabel)", default: 0] += 1
         stats.byStatus[response.drop ? 0 : response.status, default: 0] += 1
         if let latency = options.latency, latency.meanMilliseconds > 0 || latency.jitterMilliseconds > 0 {
-            let jitter = latency.jitterMilliseconds * (faultRandom.unit() * 2 - 1)
+            let jitter = latency.jitterMilliseconds * (latencyRandom.unit() * 2 - 1)
             response.delayMilliseconds = max(0, latency.meanMilliseconds + jitter)
         }
         return response

@@ -363,3 +363,82 @@ import Testing
         }
     }
 }
+
+@Suite struct YAMLImportTests {
+    static let petstore = """
+        openapi: "3.0.0"   # comment after a value
+        info:
+          title: Swagger Petstore
+          version: 1.0.0
+          description: |
+            Multi-line
+            description.
+        servers:
+          - url: http://petstore.swagger.io/v1
+        paths:
+          /pets:
+            get:
+              summary: List all pets
+              operationId: listPets
+              tags: [pets, "read"]
+              parameters:
+                - name: limit
+                  in: query
+                  required: false
+                  schema: {type: integer, format: int32}
+                - name: 'api-version'
+                  in: query
+                  required: true
+                  schema:
+                    type: string
+              responses:
+                '200':
+                  description: A paged array of pets
+                  content:
+                    application/json: {}
+            post:
+              operationId: createPets
+              requestBody:
+                content:
+                  application/json: {}
+              responses:
+                "201": {description: Null response}
+          /pets/{petId}:
+            get:
+              operationId: showPetById
+              parameters:
+              - name: petId
+                in: path
+                required: true
+                schema:
+                  type: string
+              responses:
+                default:
+                  description: unexpected error
+        """
+
+    @Test func inlineYamlOpenAPIIsImported() async throws {
+        try await withEmulator { arm in
+            let created = try await arm.put(
+                "apis/petstore", ["format": "openapi", "value": .string(Self.petstore), "path": "pets"])
+            #expect(created.status == 201, "\(created.text)")
+            #expect(created.json?["properties"]?["displayName"]?.stringValue == "Swagger Petstore")
+            #expect(created.json?["properties"]?["description"]?.stringValue == "Multi-line\ndescription.\n")
+            #expect(created.json?["properties"]?["serviceUrl"]?.stringValue == "http://petstore.swagger.io/v1")
+            let list = try await arm.call(.get, "apis/petstore/operations/listpets")
+            #expect(list.json?["properties"]?["urlTemplate"]?.stringValue == "/pets?api-version={api-version}")
+            #expect(list.json?["properties"]?["displayName"]?.stringValue == "List all pets")
+            #expect(
+                list.json?["properties"]?["request"]?["queryParameters"]?.arrayValue?.first?["type"]?.stringValue
+                    == "integer")
+            let show = try await arm.call(.get, "apis/petstore/operations/showpetbyid")
+            #expect(show.json?["properties"]?["urlTemplate"]?.stringValue == "/pets/{petId}")
+            let create = try await arm.call(.get, "apis/petstore/operations/createpets")
+            #expect(create.json?["properties"]?["responses"]?.arrayValue?.first?["statusCode"]?.numberValue == 201)
+            let broken = try await arm.put(
+                "apis/broken", ["format": "openapi", "value": "openapi: 3.0.0\n  bad: indentation\n", "path": "b"])
+            #expect(broken.status == 400)
+            #expect(broken.firstDetail?["target"]?.stringValue == "value")
+        }
+    }
+}
