@@ -336,6 +336,28 @@ extension BrokenManifestCase {
         #expect(result.state[ResourceID(.backend, "aoai-two")]?.origin?.line == 8)
     }
 
+    @Test func changingTheTokenRateChangesOneAttributeOfOnePolicy() throws {
+        let original = try TemporaryRepository(GatewaySnippets.files())
+        let edited = try TemporaryRepository(
+            GatewaySnippets.files([("tokensPerMinute: 1000", "tokensPerMinute: 2000")]))
+        let before = original.loader.load().state
+        let after = edited.loader.load().state
+        #expect(before.count == 8)
+        #expect(before.sorted.map(\.id) == after.sorted.map(\.id))
+        let changed = before.sorted.filter { $0.properties != after[$0.id]?.properties }.map(\.id)
+        #expect(changed == [ResourceID(.apiPolicy, "aoai")])
+        let old = PolicyScanner.scan(before[ResourceID(.apiPolicy, "aoai")]?.properties["value"]?.stringValue ?? "")
+        let new = PolicyScanner.scan(after[ResourceID(.apiPolicy, "aoai")]?.properties["value"]?.stringValue ?? "")
+        #expect(old.elements.count == new.elements.count)
+        var differences: [String] = []
+        for (lhs, rhs) in zip(old.elements, new.elements) where lhs != rhs {
+            for (a, b) in zip(lhs.attributes, rhs.attributes) where a.value != b.value {
+                differences.append("<\(lhs.name)> \(a.name): \(a.value) → \(b.value)")
+            }
+        }
+        #expect(differences == ["<llm-token-limit> tokens-per-minute: 1000 → 2000"])
+    }
+
     @Test func retryCountZeroLeavesTheBackendSectionToBase() throws {
         let repository = try TemporaryRepository(GatewaySnippets.files([("count: auto", "count: 0")]))
         let result = repository.loader.load()
