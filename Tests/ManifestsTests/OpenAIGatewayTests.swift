@@ -240,6 +240,28 @@ extension BrokenManifestCase {
             ]),
             expected: ["resources/gw.yaml:7:15: error: duplicate product tier 'gold' (first declared at line 6)"]),
         BrokenManifestCase(
+            name: "gateway: duplicate product tier after a broken one",
+            files: GatewaySnippets.files([
+                (
+                    "spec:\n",
+                    "spec:\n  products:\n    - { name: gold, displayName: Gold }\n"
+                        + "    - { name: gold, displayName: Gold 2, tokensPerMinute: 6 }\n"
+                )
+            ]),
+            expected: [
+                "resources/gw.yaml:6:7: error: 'spec.products[0]' needs 'tokensPerMinute', 'quota' or both",
+                "resources/gw.yaml:7:15: error: duplicate product tier 'gold' (first declared at line 6)",
+            ]),
+        BrokenManifestCase(
+            name: "gateway: routed deployments listed while routing by pool",
+            files: GatewaySnippets.files([
+                ("{ by: deployment }", "{ by: pool, deployments: [gpt-4o] }"), ("[gpt-4o, embed]", "[gpt-4o]"),
+            ]),
+            expected: [
+                "resources/gw.yaml:9:37: warning: 'spec.routing.deployments' is ignored when routing by pool: every "
+                    + "request goes to the pool"
+            ]),
+        BrokenManifestCase(
             name: "gateway: product tier without a token budget",
             files: GatewaySnippets.files([
                 ("spec:\n", "spec:\n  products:\n    - { name: gold, displayName: Gold }\n")

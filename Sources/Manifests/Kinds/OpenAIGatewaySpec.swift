@@ -191,6 +191,11 @@ struct GatewaySpec {
             }
         }
         if routing == .pool {
+            if spec["routing"]?["deployments"] != nil {
+                context.warning(
+                    "'spec.routing.deployments' is ignored when routing by pool: every request goes to the pool",
+                    at: manifest.location("spec.routing.deployments"))
+            }
             for instance in instances {
                 let missing = hosted.filter { !instance.deployments.contains($0) }
                 guard !missing.isEmpty, !instance.deployments.isEmpty else { continue }
@@ -249,15 +254,17 @@ struct GatewaySpec {
         extraInboundFile = spec["extraPolicy"]?["inboundFile"]?.stringValue
 
         tiers = []
+        var firstTier: [String: Int] = [:]
         for (index, value) in (spec["products"]?.arrayValue ?? []).enumerated() {
             let path = "spec.products[\(index)]"
             guard let name = value["name"]?.stringValue else { continue }
-            if let first = tiers.first(where: { $0.name == name }) {
+            if let first = firstTier[name] {
                 context.error(
-                    "duplicate product tier '\(name)' (first declared at line \(manifest.location("spec.products[\(first.index)]").line))",
+                    "duplicate product tier '\(name)' (first declared at line \(manifest.location("spec.products[\(first)]").line))",
                     at: manifest.location(path + ".name"))
                 continue
             }
+            firstTier[name] = index
             guard
                 let limit = Self.limit(
                     value, path: path, counterKey: tokenLimit?.counterKey ?? .subscription, of: manifest,
