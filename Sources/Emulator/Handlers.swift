@@ -435,13 +435,14 @@ extension EmulatorStore {
             return try putAssociation(kind, route, key)
         }
         let body = try parseBody(request)
-        var properties = body["properties"]?.objectValue ?? JSONObject()
+        let submitted = kind.knownOnly(body["properties"]?.objectValue ?? JSONObject())
+        var properties = submitted
         let existing = state.entity(key)
         if isPatch {
             guard let existing else { throw ARMError.notFound(kind.label) }
             try requireIfMatch(request, existing)
             var merged = existing.properties
-            for (name, value) in properties { merged[name] = value }
+            for (name, value) in submitted { merged[name] = value }
             properties = merged
         } else if kind.usesIfMatch, let existing, let header = request.header("if-match"),
             !Self.etagMatches(header, existing.etag)
@@ -457,8 +458,7 @@ extension EmulatorStore {
             kind: kind, route: route, key: key, properties: properties, existing: existing, isPatch: isPatch,
             request: request)
         if isPatch { context.properties = properties }
-        let prepared = try prepare(
-            &context, patchBody: isPatch ? (body["properties"]?.objectValue ?? JSONObject()) : nil)
+        let prepared = try prepare(&context, patchBody: isPatch ? submitted : nil)
         let entity = state.save(
             key: context.key, kind: kind.pattern, properties: prepared.properties, hidden: prepared.hidden)
         afterWrite(context, entity, prepared)

@@ -1,3 +1,5 @@
+import Model
+
 /// The entity kinds the emulator serves, by collection path pattern (`apis/operations`, …).
 struct Kind: Sendable {
     /// Collection names joined by `/`, e.g. `apis/operations/policies`.
@@ -94,6 +96,63 @@ struct Kind: Sendable {
         }
         return names
     }()
+
+    /// The properties each kind's contract defines in the 2024-05-01 swagger (`*ContractProperties` with their
+    /// `allOf` bases), plus the create-only import fields of APIs. APIM ignores anything else in a request
+    /// body, so the emulator drops it too instead of echoing it back. Read-only fields are dropped as well.
+    static let knownProperties: [String: Set<String>] = [
+        "apis": [
+            "description", "authenticationSettings", "subscriptionKeyParameterNames", "type", "apiRevision",
+            "apiVersion", "isCurrent", "apiRevisionDescription", "apiVersionDescription", "apiVersionSetId",
+            "subscriptionRequired", "termsOfServiceUrl", "contact", "license", "sourceApiId", "displayName",
+            "serviceUrl", "path", "protocols", "apiVersionSet", "format", "value", "wsdlSelector", "apiType",
+            "translateRequiredQueryParameters",
+        ],
+        "apis/operations": [
+            "templateParameters", "description", "request", "responses", "policies", "displayName", "method",
+            "urlTemplate",
+        ],
+        "apis/diagnostics": [
+            "alwaysLog", "loggerId", "sampling", "frontend", "backend", "logClientIp", "httpCorrelationProtocol",
+            "verbosity", "operationNameFormat", "metrics",
+        ],
+        "diagnostics": [
+            "alwaysLog", "loggerId", "sampling", "frontend", "backend", "logClientIp", "httpCorrelationProtocol",
+            "verbosity", "operationNameFormat", "metrics",
+        ],
+        "apis/schemas": ["contentType", "document"],
+        "apis/releases": ["apiId", "notes"],
+        "backends": [
+            "title", "description", "resourceId", "properties", "credentials", "proxy", "tls", "circuitBreaker", "pool",
+            "type", "url", "protocol",
+        ],
+        "namedValues": ["tags", "secret", "displayName", "value", "keyVault"],
+        "policyFragments": ["value", "description", "format"],
+        "loggers": ["loggerType", "description", "credentials", "isBuffered", "resourceId"],
+        "apiVersionSets": ["description", "versionQueryName", "versionHeaderName", "displayName", "versioningScheme"],
+        "products": [
+            "description", "terms", "subscriptionRequired", "approvalRequired", "subscriptionsLimit", "state",
+            "displayName",
+        ],
+        "groups": ["displayName", "description", "type", "externalId"],
+        "subscriptions": [
+            "ownerId", "scope", "displayName", "state", "startDate", "expirationDate", "endDate", "notificationDate",
+            "primaryKey", "secondaryKey", "stateComment", "allowTracing",
+        ],
+        "tags": ["displayName"],
+    ]
+
+    /// `properties` without the members the kind's contract does not define (or only reports).
+    func knownOnly(_ properties: JSONObject) -> JSONObject {
+        if policy {
+            return JSONObject(properties.filter { ["value", "format"].contains($0.key) }.map { ($0.key, $0.value) })
+        }
+        if let property = linkProperty {
+            return JSONObject(properties.filter { $0.key == property }.map { ($0.key, $0.value) })
+        }
+        guard let known = Self.knownProperties[pattern] else { return properties }
+        return JSONObject(properties.filter { known.contains($0.key) }.map { ($0.key, $0.value) })
+    }
 
     var isAssociation: Bool { associationTarget != nil }
     var isLink: Bool { linkProperty != nil }

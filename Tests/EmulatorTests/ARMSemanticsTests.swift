@@ -198,6 +198,17 @@ import Testing
         }
     }
 
+    @Test func propertiesOutsideTheContractAreDropped() async throws {
+        try await withEmulator { arm in
+            let tag = try await arm.put("tags/t", ["displayName": "T", "colour": "red"])
+            #expect(tag.json?["properties"] == ["displayName": "T"])
+            let group = try await arm.put("groups/g", ["displayName": "G", "builtIn": true])
+            #expect(group.json?["properties"]?["builtIn"]?.boolValue == false)
+            let policy = try await arm.put("policies/policy", ["value": "<policies />", "extra": 1])
+            #expect(policy.json?["properties"] == ["value": "<policies />"])
+        }
+    }
+
     @Test func seededFaultsAreDeterministic() async throws {
         func statuses(seed: UInt64) async throws -> [Int] {
             let collected = Collected()
