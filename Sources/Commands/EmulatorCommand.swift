@@ -71,6 +71,9 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Option(name: .customLong("bench-connections"), help: "Keep-alive connections used by --bench-gets.")
     var benchConnections: Int = 8
 
+    @Option(name: .customLong("bench-min-rps"), help: "With --bench-gets: exit 1 below this many requests per second.")
+    var benchMinRPS: Double = 0
+
     func run() async throws {
         var options = EmulatorOptions()
         options.host = host
@@ -116,7 +119,7 @@ struct EmulatorCommand: AsyncParsableCommand {
                 format: "%d GETs over %d connections in %.2f s: %.0f requests/s, %d failures\n", result.requests,
                 benchConnections, result.seconds, result.requestsPerSecond, result.failures)
             FileHandle.standardOutput.write(Data(line.utf8))
-            if result.failures > 0 { throw ExitCode(1) }
+            if result.failures > 0 || result.requestsPerSecond < benchMinRPS { throw ExitCode(1) }
             return
         }
         let host = self.host

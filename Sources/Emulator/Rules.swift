@@ -300,6 +300,7 @@ extension EmulatorStore {
             }
             if out["displayName"] == nil { out["displayName"] = .string(base) }
         }
+        checks.oneOf(out, "type", ["http", "soap", "websocket", "graphql", "odata", "grpc"], required: false)
         if let apiType = props["apiType"]?.stringValue, out["type"] == nil {
             out["type"] = .string(apiType == "soap" ? "soap" : apiType)
         }
@@ -553,6 +554,13 @@ extension EmulatorStore {
         var props = input
         var checks = Checks()
         checks.required(props, "loggerId")
+        checks.oneOf(props, "alwaysLog", ["allErrors"], required: false)
+        checks.oneOf(props, "verbosity", ["verbose", "information", "error"], required: false)
+        checks.oneOf(props, "httpCorrelationProtocol", ["None", "Legacy", "W3C"], required: false)
+        checks.oneOf(props, "operationNameFormat", ["Name", "Url"], required: false)
+        if let sampling = props["sampling"]?.objectValue {
+            checks.oneOf(sampling, "samplingType", ["fixed"], required: false)
+        }
         try checks.check()
         let id = props["loggerId"]?.stringValue ?? ""
         guard let key = keyFromId(id), let logger = state.entity(key), logger.kind == "loggers" else {
