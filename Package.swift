@@ -80,6 +80,7 @@ let package = Package(
         .testTarget(
             name: "ManifestsTests",
             dependencies: ["Manifests", "Model", "YAML"],
+            exclude: ["Goldens"],
             swiftSettings: strictSettings
         ),
         .testTarget(

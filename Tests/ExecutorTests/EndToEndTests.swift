@@ -1,0 +1,153 @@
+import Emulator
+import Executor
+import Foundation
+import ManagementClient
+import Model
+import Planner
+import Testing
+
+/// The reference lab against the emulator: apply from empty, re-plan, edit, drift, prune, failures, stale plans.
+@Suite struct EndToEndTests {
+    @Test(arguments: ["examples/plain", ""])
+    func labConvergesAndReapplyingWritesNothing(repository: String) async throws {
+        let lab = try await LabHarness(repository: repository)
+        let (first, desired) = try await lab.plan()
+        #expect(first.changes.count == desired.count)
+        let report = await lab.apply(first, desired: desired)
+        #expect(report.succeeded, "\(report.outcomes.filter { !$0.outcome.isApplied })")
+
+        let (second, _) = try await lab.plan()
+        #expect(second.changes.isEmpty, "\(second.changes.map { "\($0.id) \($0.fields)" })")
+        #expect(second.unchanged.count == desired.count)
+        let before = await lab.writes()
+        let again = await lab.apply(second, desired: desired)
+        #expect(again.outcomes.isEmpty)
+        #expect(await lab.writes() == before)
+        await lab.shutdown()
+    }
+
+    @Test func changingOnePolicyAttributePlansExactlyThatAttribute() async throws {
+        let lab = try await LabHarness()
+        let (initial, desired) = try await lab.plan()
+        #expect(await lab.apply(initial, desired: desired).succeeded)
+        try lab.edit("policies/aoai.xml", replacing: "tokens-per-minute=\"10000\"", with: "tokens-per-minute=\"20000\"")
+        let (plan, changed) = try await lab.plan()
+        #expect(plan.changes.map(\.id) == [ResourceID(.apiPolicy, "aoai")])
+        #expect(plan.changes.first?.fields.count == 1)
+        #expect(plan.changes.first?.fields.first?.path.hasSuffix("llm-token-limit@tokens-per-minute") == true)
+        #expect(plan.changes.first?.fields.first?.before == "10000")
+        #expect(plan.changes.first?.fields.first?.after == "20000")
+        let before = await lab.writes()
+        #expect(await lab.apply(plan, desired: changed).succeeded)
+        #expect(await lab.writes() == before + 1)
+        #expect(try await lab.plan().0.changes.isEmpty)
+        await lab.shutdown()
+    }
+
+    @Test func driftInApimShowsInThePlanAndApplyRevertsIt() async throws {
+        let lab = try await LabHarness()
+        let (initial, desired) = try await lab.plan()
+        #expect(await lab.apply(initial, desired: desired).succeeded)
+        let backend = ResourceID(.backend, "aoai-apimaoai02")
+        let live = try await lab.client.get(backend)
+        var properties = try #require(live.properties)
+        properties["url"] = "https://portal-edit.example.com/openai"
+        _ = try await lab.client.put(backend, properties: properties, ifMatch: live.etag)
+
+        let (plan, _) = try await lab.plan()
+        #expect(plan.changes.map(\.id) == [backend])
+        #expect(
+            plan.changes.first?.fields == [
+                FieldChange(
+                    path: "url", before: "https://portal-edit.example.com/openai",
+                    after: "https://apimaoai02.openai.azure.com/openai")
+            ])
+        #expect(await lab.apply(plan, desired: desired).succeeded)
+        #expect(try await lab.plan().0.changes.isEmpty)
+        await lab.shutdown()
+    }
+
+    @Test func removedAndAddedManifestsConvergeInDependencyOrder() async throws {
+        let lab = try await LabHarness()
+        let (initial, desired) = try await lab.plan()
+        #expect(await lab.apply(initial, desired: desired).succeeded)
+        try lab.edit("apimsync.yaml", replacing: "enabled: false", with: "enabled: true")
+        try lab.edit(
+            "apimsync.yaml", replacing: "owns: [\"apis/aoai\",",
+            with: "owns: [\"subscriptions/*\", \"tags/*\", \"apis/aoai\",")
+        let products = URL(fileURLWithPath: lab.configPath).deletingLastPathComponent()
+            .appendingPathComponent("resources/products.yaml")
+        try FileManager.default.removeItem(at: products)
+        try """
+        apiVersion: apimsync/v1
+        kind: Tag
+        metadata: { name: team-b }
+        spec: { displayName: Team B }
+
+        """.write(
+            to: products.deletingLastPathComponent().appendingPathComponent("tags.yaml"), atomically: true,
+            encoding: .utf8)
+
+        let (plan, changed) = try await lab.plan()
+        #expect(
+            plan.changes.map { "\($0.action.rawValue) \($0.id)" } == [
+                "create tags/team-b", "delete subscriptions/team-a", "delete products/aoai-gold",
+            ])
+        #expect(await lab.apply(plan, desired: changed).succeeded)
+        let after = try await lab.plan()
+        #expect(after.0.changes.isEmpty, "\(after.0.changes.map(\.id))")
+        #expect(try await lab.client.getIfExists(ResourceID(.product, "aoai-gold")) == nil)
+        await lab.shutdown()
+    }
+
+    @Test func aPermanentFailureSkipsOnlyItsDependantsAndTheNextRunConverges() async throws {
+        let failing = FailingTransport(method: "PUT", pathSuffix: "/backends/aoai-apimaoai01")
+        let lab = try await LabHarness(transport: failing)
+        let (plan, desired) = try await lab.plan()
+        let report = await lab.apply(plan, desired: desired)
+        let failed = report.outcomes.filter { if case .failed = $0.outcome { true } else { false } }.map(\.change.id)
+        let skipped = report.outcomes.filter { if case .skipped = $0.outcome { true } else { false } }.map(\.change.id)
+        #expect(failed == [ResourceID(.backend, "aoai-apimaoai01")])
+        // The pool needs the backend, the API policy routes to the pool: both wait; nothing else does.
+        #expect(Set(skipped) == [ResourceID(.backend, "aoai-gpt-4o-pool"), ResourceID(.apiPolicy, "aoai")])
+        #expect(report.applied == plan.changes.count - 3)
+        let message = report.outcomes.first { $0.change.id == ResourceID(.backend, "aoai-apimaoai01") }.map {
+            "\($0.outcome)"
+        }
+        #expect(message?.contains("injected permanent failure") == true)
+        #expect(message?.contains("PUT backends/aoai-apimaoai01") == true)
+
+        // The fault is gone: the next run applies exactly what is missing.
+        let healthy = try lab.healthyClient()
+        let (rerun, _) = try await lab.plan(using: healthy)
+        #expect(Set(rerun.changes.map(\.id)) == Set([ResourceID(.backend, "aoai-apimaoai01")] + skipped))
+        #expect(await lab.apply(rerun, desired: desired, using: healthy).succeeded)
+        #expect(try await lab.plan(using: healthy).0.changes.isEmpty)
+        await lab.shutdown()
+    }
+
+    @Test func aChangeInApimAfterTheSavedPlanIsNotOverwritten() async throws {
+        let lab = try await LabHarness()
+        let (initial, desired) = try await lab.plan()
+        #expect(await lab.apply(initial, desired: desired).succeeded)
+        try lab.edit(
+            "resources/backends.yaml", replacing: "description: Azure OpenAI instance apimaoai01",
+            with: "description: first instance")
+        let (saved, changed) = try await lab.plan(withETags: true)
+        let backend = ResourceID(.backend, "aoai-apimaoai01")
+        #expect(saved.changes.map(\.id) == [backend])
+        #expect(saved.changes.first?.liveETag != nil)
+
+        // Someone edits the backend in the portal between plan and apply.
+        let live = try await lab.client.get(backend)
+        var properties = try #require(live.properties)
+        properties["description"] = "portal edit"
+        _ = try await lab.client.put(backend, properties: properties, ifMatch: live.etag)
+
+        let report = await lab.apply(saved, desired: changed, useETags: true)
+        #expect(report.failed == 1)
+        #expect("\(report.outcomes.first?.outcome as Any)".contains("changed in APIM since the plan was made: re-plan"))
+        #expect(try await lab.client.get(backend).properties?["description"] == "portal edit")
+        await lab.shutdown()
+    }
+}

@@ -1,0 +1,126 @@
+import Emulator
+import Executor
+import Foundation
+import ManagementClient
+import Manifests
+import Model
+import Planner
+import Testing
+
+/// A copy of the repository's `manifests/` in a temporary folder (so tests can edit it), an in-process
+/// emulator on port 0, and a client for it.
+final class LabHarness {
+    let root: URL
+    let configPath: String
+    let emulator: RunningEmulator
+    let client: ARMClient
+
+    static let repositoryManifests = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("manifests")
+
+    /// - Parameters:
+    ///   - repository: the repository inside `manifests/` to use (`""` for the lab, `examples/plain`).
+    ///   - transport: wraps the client's transport, e.g. to fail one request permanently.
+    init(
+        repository: String = "examples/plain", options: EmulatorOptions = EmulatorOptions(),
+        transport: (any HTTPTransport)? = nil
+    ) async throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("apimsync-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: Self.repositoryManifests, to: root.appendingPathComponent("manifests"))
+        configPath =
+            root.appendingPathComponent("manifests").appendingPathComponent(repository)
+            .appendingPathComponent("apimsync.yaml").path
+        var options = options
+        options.token = "test-token"
+        emulator = try await EmulatorServer.start(options)
+        client = try Self.client(for: emulator, options: options, transport: transport)
+    }
+
+    static func client(
+        for emulator: RunningEmulator, options: EmulatorOptions, transport: (any HTTPTransport)?
+    ) throws -> ARMClient {
+        var retry = RetryPolicy.default
+        retry.baseDelaySeconds = 0.01
+        retry.maxDelaySeconds = 0.05
+        let configuration = ARMClientConfiguration(
+            resourceManagerURL: emulator.baseURL, subscriptionID: options.subscriptionId,
+            resourceGroup: options.resourceGroup, serviceName: options.serviceName, retry: retry,
+            pollingIntervalSeconds: 0.01, minimumPollingIntervalSeconds: 0.01)
+        return try ARMClient(
+            configuration: configuration, credential: StaticTokenCredential(token: "test-token"),
+            transport: transport ?? AsyncHTTPTransport.shared)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: root) }
+
+    /// A client with the plain transport, for the run after an injected fault is removed.
+    func healthyClient() throws -> ARMClient {
+        var options = EmulatorOptions()
+        options.token = "test-token"
+        return try Self.client(for: emulator, options: options, transport: nil)
+    }
+
+    func shutdown() async { try? await emulator.shutdown() }
+
+    /// The desired state, failing the test on any diagnostic error.
+    func desired() throws -> (State, RepositoryConfig) {
+        let result = ManifestLoader(configPath: configPath).load()
+        #expect(!result.hasErrors, Comment(rawValue: result.diagnostics.map(\.description).joined(separator: "\n")))
+        return (result.state, try #require(result.config))
+    }
+
+    func plan(using client: ARMClient? = nil, withETags: Bool = false) async throws -> (Plan, State) {
+        let (state, config) = try desired()
+        let plan = await PlanPipeline.plan(
+            desired: state, config: config, client: client ?? self.client, configPath: configPath, checkSecrets: false,
+            allowMassDelete: false, withETags: withETags)
+        return (plan, state)
+    }
+
+    /// Placeholder values for every secret named value (the tests never need real ones).
+    static func secretValues(_ state: State) -> [ResourceID: String] {
+        var values: [ResourceID: String] = [:]
+        for resource in state.resources(of: .namedValue) where resource.secret != nil {
+            values[resource.id] = "s3cr3t-\(resource.id.name)"
+        }
+        return values
+    }
+
+    func apply(
+        _ plan: Plan, desired: State, using client: ARMClient? = nil, useETags: Bool = false
+    ) async -> ApplyReport {
+        await Executor(client: client ?? self.client, useETags: useETags).apply(
+            plan, desired: desired, secretValues: Self.secretValues(desired))
+    }
+
+    /// Requests that write (PUT, PATCH, DELETE, POST) the emulator has served so far.
+    func writes() async -> Int {
+        let stats = await emulator.stats()
+        return ["PUT", "PATCH", "DELETE", "POST"].reduce(0) { $0 + (stats.byMethod[$1] ?? 0) }
+    }
+
+    func edit(_ relativePath: String, replacing old: String, with new: String) throws {
+        let url = URL(fileURLWithPath: configPath).deletingLastPathComponent().appendingPathComponent(relativePath)
+        let text = try String(contentsOf: url, encoding: .utf8)
+        #expect(text.contains(old), "\(relativePath) does not contain \(old)")
+        try text.replacingOccurrences(of: old, with: new).write(to: url, atomically: true, encoding: .utf8)
+    }
+}
+
+/// Fails chosen requests permanently with an ARM validation error, passing everything else through.
+struct FailingTransport: HTTPTransport {
+    let base: any HTTPTransport = AsyncHTTPTransport.shared
+    let method: String
+    let pathSuffix: String
+
+    func send(_ request: TransportRequest, timeout: Duration) async throws -> TransportResponse {
+        let path = request.url.split(separator: "?").first.map(String.init) ?? request.url
+        if request.method == method, path.hasSuffix(pathSuffix) {
+            let body = #"{"error":{"code":"ValidationError","message":"injected permanent failure","details":null}}"#
+            return TransportResponse(
+                status: 400, headers: [("content-type", "application/json")], body: Array(body.utf8))
+        }
+        return try await base.send(request, timeout: timeout)
+    }
+}
