@@ -41,6 +41,9 @@ struct Kind: Sendable {
         Kind(
             pattern: "apis/operations/tags", type: "Microsoft.ApiManagement/service/tags", label: "Tag",
             associationTarget: "tags", etagOnPut: false),
+        Kind(
+            pattern: "apis/tagDescriptions", type: "Microsoft.ApiManagement/service/apis/tagDescriptions",
+            label: "TagDescription"),
         Kind(pattern: "backends", type: "Microsoft.ApiManagement/service/backends", label: "Backend"),
         Kind(
             pattern: "namedValues", type: "Microsoft.ApiManagement/service/namedValues", label: "NamedValue", lro: true),
@@ -140,6 +143,7 @@ struct Kind: Sendable {
             "primaryKey", "secondaryKey", "stateComment", "allowTracing",
         ],
         "tags": ["displayName"],
+        "apis/tagDescriptions": ["description", "externalDocsUrl", "externalDocsDescription"],
     ]
 
     /// `properties` without the members the kind's contract does not define (or only reports).

@@ -185,6 +185,14 @@ extension EmulatorStore {
             return Prepared(props)
         case "subscriptions":
             return try prepareSubscription(context)
+        case "apis/tagDescriptions":
+            guard let tag = state.entity("tags/\(name)") else {
+                throw ARMError.validation(
+                    target: "tagDescriptionId", message: "Tag with id '\(name)' could not be found.")
+            }
+            props["displayName"] = tag.properties["displayName"] ?? .null
+            props["tagId"] = .string(armId(tag.key))
+            return Prepared(props)
         case "tags":
             checks.required(props, "displayName", maxLength: 160)
             try checks.check()

@@ -166,6 +166,12 @@ import Testing
                 "products/starter/apiLinks/l2", ["apiId": .string(arm.service + "/apis/none")])
             #expect(badLink.status == 400)
             #expect(try await arm.call(.put, "products/starter/apis/none").status == 404)
+            let description = try await arm.put(
+                "apis/echo-api/tagDescriptions/llm", ["description": "Models", "colour": "x"])
+            #expect(description.status == 201)
+            #expect(description.json?["properties"]?["tagId"]?.stringValue == arm.service + "/tags/llm")
+            #expect(description.json?["properties"]?["colour"] == nil)
+            #expect(try await arm.put("apis/echo-api/tagDescriptions/none", ["description": "x"]).status == 400)
             #expect(try await arm.call(.delete, "tags/llm", headers: ["If-Match": "*"]).status == 200)
             #expect(try await arm.call(.get, "apis/echo-api/tags").json?["value"]?.arrayValue?.count == 0)
         }
