@@ -12,7 +12,8 @@ public enum PlanPipeline {
     ) async -> Plan {
         let reader = LiveStateReader(client: client)
         let request = LiveStateReader.Request(
-            desired: desired, prunePatterns: config.prune.enabled ? config.prune.owns : [])
+            desired: desired, prunePatterns: config.prune.enabled ? config.prune.owns : [],
+            owned: { config.prune.owns($0) })
         let live = await reader.read(request)
         for error in live.errors { warn(error) }
         let secrets = await SecretDigester.digests(

@@ -32,3 +32,11 @@ public struct SecretDigests: Sendable, Hashable {
         self.checked = checked
     }
 }
+
+extension PruneSettings {
+    /// Whether prune may delete `id` (and so must read it): prune is on, `owns` covers it and `protect` does not.
+    public func owns(_ id: ResourceID) -> Bool {
+        enabled && owns.contains { GlobPattern(pattern: $0).matches(id.armPath) }
+            && !protect.contains { GlobPattern(pattern: $0).matches(id.armPath) }
+    }
+}

@@ -18,19 +18,22 @@ public struct LiveStateReader: Sendable {
     public struct Request: Sendable {
         /// Top-level kinds to list (`Backend`, `Api`, …; the service policy counts as one).
         public var kinds: Set<ResourceKind>
-        /// APIs whose operations, diagnostics, tags and policies to read.
-        public var apis: Set<String>
-        /// Products whose API links, group links and policy to read.
-        public var products: Set<String>
+        /// APIs whose children to read, and which child kinds (operations, diagnostics, tags).
+        public var apis: [String: Set<ResourceKind>]
+        /// Products whose children to read, and which (API links, group links).
+        public var products: [String: Set<ResourceKind>]
 
-        public init(kinds: Set<ResourceKind>, apis: Set<String>, products: Set<String>) {
+        public init(
+            kinds: Set<ResourceKind>, apis: [String: Set<ResourceKind>], products: [String: Set<ResourceKind>]
+        ) {
             self.kinds = kinds
             self.apis = apis
             self.products = products
         }
 
-        /// Everything the desired state mentions, plus the kinds prune may delete.
-        public init(desired: State, prunePatterns: [String]) {
+        /// What the desired state mentions, plus what prune may delete: a child kind of an API or product is
+        /// listed only when the manifests describe some of it there, or when prune owns that API or product.
+        public init(desired: State, prunePatterns: [String], owned: (ResourceID) -> Bool = { _ in false }) {
             var kinds = Set(desired.resources.keys.map { Self.topLevel($0.kind) })
             for pattern in prunePatterns {
                 let collection = pattern.split(separator: "/").first.map(String.init) ?? ""
@@ -41,8 +44,27 @@ public struct LiveStateReader: Sendable {
             }
             kinds.remove(.group)
             self.kinds = kinds
-            self.apis = Set(desired.resources.keys.filter { $0.kind == .api }.map(\.name))
-            self.products = Set(desired.resources.keys.filter { $0.kind == .product }.map(\.name))
+            var apis: [String: Set<ResourceKind>] = [:]
+            var products: [String: Set<ResourceKind>] = [:]
+            for resource in desired.resources.values {
+                let id = resource.id
+                switch id.kind {
+                case .api:
+                    let all: Set<ResourceKind> = [.apiOperation, .apiDiagnostic, .apiTag]
+                    apis[id.name, default: []].formUnion(owned(id) ? all : [])
+                    if resource.specification != nil { apis[id.name, default: []].insert(.apiOperation) }
+                case .apiOperationPolicy: apis[id.names[0], default: []].insert(.apiOperation)
+                case .apiDiagnostic, .apiTag: apis[id.names[0], default: []].insert(id.kind)
+                case .apiPolicy: apis[id.names[0], default: []].formUnion([])
+                case .product:
+                    products[id.name, default: []].formUnion(owned(id) ? [.productApi, .productGroup] : [])
+                case .productApi, .productGroup: products[id.names[0], default: []].insert(id.kind)
+                case .productPolicy: products[id.names[0], default: []].formUnion([])
+                default: break
+                }
+            }
+            self.apis = apis
+            self.products = products
         }
 
         /// The top-level kind a child kind is read under.
@@ -88,16 +110,18 @@ public struct LiveStateReader: Sendable {
             }
         }
         // Phase 2: children only of the APIs and products that exist (a missing parent has none).
-        let apis = request.apis.filter { state[ResourceID(.api, $0)] != nil || !listed.contains(.api) }
-        let products = request.products.filter { state[ResourceID(.product, $0)] != nil || !listed.contains(.product) }
+        let apis = request.apis.filter { state[ResourceID(.api, $0.key)] != nil || !listed.contains(.api) }
+        let products = request.products.filter {
+            state[ResourceID(.product, $0.key)] != nil || !listed.contains(.product)
+        }
         await withTaskGroup(of: Outcome.self) { group in
-            for api in apis.sorted() {
-                for kind in [ResourceKind.apiOperation, .apiDiagnostic, .apiTag] {
+            for (api, kinds) in apis.sorted(by: { $0.key < $1.key }) {
+                for kind in kinds.sorted() {
                     group.addTask { await list(kind, parents: [api]) }
                 }
             }
-            for product in products.sorted() {
-                for kind in [ResourceKind.productApi, .productGroup] {
+            for (product, kinds) in products.sorted(by: { $0.key < $1.key }) {
+                for kind in kinds.sorted() {
                     group.addTask { await list(kind, parents: [product]) }
                 }
             }
@@ -154,18 +178,18 @@ public struct LiveStateReader: Sendable {
         func relevant(_ id: ResourceID) -> Bool {
             switch id.kind {
             case .servicePolicy: request.kinds.contains(.servicePolicy)
-            case .apiPolicy, .apiOperationPolicy: request.apis.contains(id.names[0])
-            case .productPolicy: request.products.contains(id.names[0])
+            case .apiPolicy, .apiOperationPolicy: request.apis[id.names[0]] != nil
+            case .productPolicy: request.products[id.names[0]] != nil
             default: false
             }
         }
         if let scopes { return scopes.filter(relevant).sorted() }
         var probe: [ResourceID] = request.kinds.contains(.servicePolicy) ? [ResourceID(.servicePolicy)] : []
-        probe += request.apis.sorted().map { ResourceID(.apiPolicy, $0) }
+        probe += request.apis.keys.sorted().map { ResourceID(.apiPolicy, $0) }
         probe += state.resources(of: .apiOperation).map {
             ResourceID(.apiOperationPolicy, $0.id.names[0], $0.id.names[1])
         }
-        probe += request.products.sorted().map { ResourceID(.productPolicy, $0) }
+        probe += request.products.keys.sorted().map { ResourceID(.productPolicy, $0) }
         return probe
     }
 
