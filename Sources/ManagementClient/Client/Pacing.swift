@@ -60,14 +60,19 @@ public struct PacingPolicy: Sendable {
     public var buckets: [RequestClass: Bucket]
     /// When ARM reports fewer remaining requests of a class than this, the local bucket is lowered to match.
     public var lowRemainingThreshold: Double
+    /// Extra wait, in seconds, for a request that had to wait for a token. ARM's bucket starts when the first
+    /// request arrives, a little after the client's, and later requests may arrive faster than the first did:
+    /// without a margin a client running exactly at the limit can still meet an occasional 429.
+    public var safetyMarginSeconds: Double
 
     public init(
         maxConcurrency: Int = 16, buckets: [RequestClass: Bucket] = PacingPolicy.armSubscriptionLimits,
-        lowRemainingThreshold: Double = 1_000_000
+        lowRemainingThreshold: Double = 1_000_000, safetyMarginSeconds: Double = 0.05
     ) {
         self.maxConcurrency = max(1, maxConcurrency)
         self.buckets = buckets
         self.lowRemainingThreshold = lowRemainingThreshold
+        self.safetyMarginSeconds = safetyMarginSeconds
     }
 
     /// ARM's per-principal subscription limits: reads 250 @ 25/s, writes 200 @ 10/s, deletes 200 @ 10/s.
@@ -143,13 +148,15 @@ actor AsyncSemaphore {
 actor TokenBucket {
     let capacity: Double
     let rate: Double
+    let margin: Double
     private var tokens: Double
     private var updated: Double
     private var pausedUntil: Double = 0
 
-    init(_ bucket: PacingPolicy.Bucket, now: Double) {
+    init(_ bucket: PacingPolicy.Bucket, margin: Double = 0, now: Double) {
         capacity = max(1, bucket.capacity)
         rate = max(0.001, bucket.refillPerSecond)
+        self.margin = max(0, margin)
         tokens = capacity
         updated = now
     }
@@ -158,7 +165,7 @@ actor TokenBucket {
     func reserve(now: Double) -> Double {
         refill(now: now)
         tokens -= 1
-        let refillWait = tokens >= 0 ? 0 : -tokens / rate
+        let refillWait = tokens >= 0 ? 0 : -tokens / rate + margin
         return max(refillWait, pausedUntil - now, 0)
     }
 
@@ -199,7 +206,7 @@ final class RequestPacer: Sendable {
     init(policy: PacingPolicy, clock: any ARMClock) {
         semaphore = AsyncSemaphore(permits: policy.maxConcurrency)
         let now = clock.now()
-        buckets = policy.buckets.mapValues { TokenBucket($0, now: now) }
+        buckets = policy.buckets.mapValues { TokenBucket($0, margin: policy.safetyMarginSeconds, now: now) }
         self.clock = clock
         lowRemainingThreshold = policy.lowRemainingThreshold
     }
