@@ -68,7 +68,7 @@ public struct LiveStateReader: Sendable {
         }
 
         /// The top-level kind a child kind is read under.
-        static func topLevel(_ kind: ResourceKind) -> ResourceKind {
+        public static func topLevel(_ kind: ResourceKind) -> ResourceKind {
             switch kind {
             case .apiOperation, .apiPolicy, .apiOperationPolicy, .apiDiagnostic, .apiTag: .api
             case .productApi, .productGroup, .productPolicy: .product
@@ -109,11 +109,16 @@ public struct LiveStateReader: Sendable {
                 collect(outcome, into: &state, incomplete: &incomplete, errors: &errors, scopes: &policyScopes)
             }
         }
-        // Phase 2: children only of the APIs and products that exist (a missing parent has none).
+        // Phase 2: children only of the APIs and products that exist (a missing parent has none), and, when
+        // allPolicies named the policy scopes, their content at the same time.
         let apis = request.apis.filter { state[ResourceID(.api, $0.key)] != nil || !listed.contains(.api) }
         let products = request.products.filter {
             state[ResourceID(.product, $0.key)] != nil || !listed.contains(.product)
         }
+        var scoped = request
+        scoped.apis = apis
+        scoped.products = products
+        let early = policyScopes.map { policyTargets(request: scoped, scopes: $0, state: state) } ?? []
         await withTaskGroup(of: Outcome.self) { group in
             for (api, kinds) in apis.sorted(by: { $0.key < $1.key }) {
                 for kind in kinds.sorted() {
@@ -125,35 +130,21 @@ public struct LiveStateReader: Sendable {
                     group.addTask { await list(kind, parents: [product]) }
                 }
             }
+            for id in early {
+                group.addTask { await policy(id) }
+            }
             for await outcome in group {
                 collect(outcome, into: &state, incomplete: &incomplete, errors: &errors, scopes: &policyScopes)
             }
         }
-        var scoped = request
-        scoped.apis = apis
-        scoped.products = products
-        let wanted = policyTargets(request: scoped, scopes: policyScopes, state: state)
-        await withTaskGroup(of: (ResourceID, Result?).self) { group in
-            for id in wanted {
-                group.addTask {
-                    do {
-                        guard let response = try await client.getIfExists(id.armPath, query: [("format", "rawxml")])
-                        else {
-                            return (id, nil)
-                        }
-                        let resource = Resource(
-                            id: id, properties: response.properties ?? .object(JSONObject()), etag: response.etag)
-                        return (id, Result(state: State([resource]), incompleteKinds: [], errors: []))
-                    } catch {
-                        return (id, Result(state: State(), incompleteKinds: [id.kind], errors: ["\(error)"]))
-                    }
+        // Without allPolicies, probe the scopes the desired state and the listed operations could have.
+        if early.isEmpty, policyScopes == nil {
+            let probed = policyTargets(request: scoped, scopes: nil, state: state)
+            await withTaskGroup(of: Outcome.self) { group in
+                for id in probed { group.addTask { await policy(id) } }
+                for await outcome in group {
+                    collect(outcome, into: &state, incomplete: &incomplete, errors: &errors, scopes: &policyScopes)
                 }
-            }
-            for await (_, result) in group {
-                guard let result else { continue }
-                for resource in result.state.sorted { state.insert(resource) }
-                incomplete.formUnion(result.incompleteKinds)
-                errors += result.errors
             }
         }
         return Result(state: state, incompleteKinds: incomplete, errors: errors)
@@ -191,6 +182,19 @@ public struct LiveStateReader: Sendable {
         }
         probe += request.products.keys.sorted().map { ResourceID(.productPolicy, $0) }
         return probe
+    }
+
+    /// A policy's content in `rawxml` (nothing when the scope has no policy).
+    private func policy(_ id: ResourceID) async -> Outcome {
+        do {
+            guard let response = try await client.getIfExists(id.armPath, query: [("format", "rawxml")]) else {
+                return .resources([], kind: id.kind)
+            }
+            let properties = response.properties ?? .object(JSONObject())
+            return .resources([Resource(id: id, properties: properties, etag: response.etag)], kind: id.kind)
+        } catch {
+            return .failed(id.kind, "\(error)")
+        }
     }
 
     private func list(_ kind: ResourceKind, parents: [String]) async -> Outcome {

@@ -1,0 +1,193 @@
+import ArgumentParser
+import Emulator
+import Executor
+import Foundation
+import ManagementClient
+import Manifests
+import Model
+import Planner
+
+/// `apimsync benchmark reconcile`: plan and apply on a large instance behind the emulator with injected latency,
+/// against baselines modelled on Terraform's refresh and APIOps' publisher, run in the same process.
+struct ReconcileBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reconcile",
+        abstract: "Time plan and apply on a large generated instance against Terraform- and APIOps-style baselines."
+    )
+
+    @Option(help: "APIs (each with an API policy and one operation policy).") var apis = 300
+    @Option(help: "Operations per API.") var operations = 10
+    @Option(help: "Backends.") var backends = 100
+    @Option(help: "Named values.") var namedValues = 200
+    @Option(help: "Products (linking the APIs evenly).") var products = 50
+    @Option(help: "Latency the emulator adds to every request, in milliseconds.") var latencyMs = 20.0
+    @Option(help: "apimsync's concurrent requests.") var concurrency = 16
+
+    func run() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "apimsync-reconcile-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let generator = LargeInstanceGenerator(
+            apis: apis, operationsPerAPI: operations, backends: backends, namedValues: namedValues, products: products)
+        try generator.write(to: root)
+        let loaded = ManifestLoader(configPath: root.appendingPathComponent("apimsync.yaml").path).load()
+        guard !loaded.hasErrors, let config = loaded.config else {
+            throw ValidationError("generated repository is invalid: \(loaded.diagnostics.prefix(3))")
+        }
+        let desired = loaded.state
+        var options = EmulatorOptions()
+        options.token = "benchmark"
+        options.latency = LatencySpec(meanMilliseconds: latencyMs)
+        let emulator = try await EmulatorServer.start(options)
+        defer { Task { try? await emulator.shutdown() } }
+        let client = try makeClient(emulator, options, concurrency: concurrency)
+        let baselineClient = try makeClient(emulator, options, concurrency: 10)
+        let latency = latencyMs / 1000
+        let clock = ContinuousClock()
+        func requests() async -> Int { await emulator.stats().totalRequests }
+        func writes() async -> Int {
+            let stats = await emulator.stats()
+            return ["PUT", "PATCH", "DELETE", "POST"].reduce(0) { $0 + (stats.byMethod[$1] ?? 0) }
+        }
+        func plan() async -> Plan {
+            await PlanPipeline.plan(
+                desired: desired, config: config, client: client, configPath: root.path, checkSecrets: false,
+                allowMassDelete: false, withETags: false)
+        }
+        print(
+            "reconcile benchmark: \(desired.count) desired resources (\(apis) APIs × \(operations) operations, "
+                + "\(backends) backends, \(namedValues) named values, \(products) products), latency \(latencyMs) ms, "
+                + "concurrency \(concurrency)")
+
+        // 1. Full apply from empty: apimsync vs a publisher that PUTs every artifact in dependency order.
+        var start = clock.now
+        let initial = await plan()
+        let report = await Executor(client: client).apply(initial, desired: desired)
+        let applyTime = seconds(start.duration(to: clock.now))
+        guard report.succeeded else { throw ValidationError("apply failed: \(report.failed) failed") }
+        let applyWrites = await writes()
+        await emulator.reset()
+        start = clock.now
+        let (publisherWrites, publisherTime) = try await publishEverything(desired, client: client, clock: clock)
+        print(
+            String(
+                format:
+                    "apply from empty:   apimsync %6.2f s, %5d writes | APIOps-style publish %6.2f s, %5d writes | time ratio %.2f",
+                applyTime, applyWrites, publisherTime, publisherWrites, applyTime / publisherTime))
+
+        // 2. Plan on the populated instance: requests vs the minimum the data needs, time vs the latency bound.
+        let before = await requests()
+        start = clock.now
+        let noChange = await plan()
+        let planTime = seconds(start.duration(to: clock.now))
+        let planRequests = await requests() - before
+        let minimum = await minimumRequests(desired: desired, emulator: emulator, client: client)
+        let bound = latency * Double(planRequests) / Double(concurrency)
+        let terraform = try await terraformRefresh(desired, client: baselineClient, clock: clock)
+        print(
+            String(
+                format: "plan (no changes):  %d requests, minimum %d → ratio %.3f (target ≤ 1.05)", planRequests,
+                minimum, Double(planRequests) / Double(minimum)))
+        print(
+            String(
+                format:
+                    "                    %.2f s, bound latency×requests÷concurrency %.2f s → ratio %.2f (target ≤ 1.3)",
+                planTime, bound, planTime / bound))
+        print(
+            String(
+                format:
+                    "Terraform-style refresh (GET per resource, parallelism 10): %d requests, %.2f s → apimsync is %.1f× faster with %.1f× fewer requests",
+                terraform.requests, terraform.seconds, terraform.seconds / planTime,
+                Double(terraform.requests) / Double(planRequests)))
+        guard noChange.changes.isEmpty else {
+            throw ValidationError("the populated instance planned \(noChange.changes.count) changes")
+        }
+
+        // 3. Apply: writes for a no-op (must be 0) and for a 1% change (must equal the changed resources).
+        var writesBefore = await writes()
+        _ = await Executor(client: client).apply(await plan(), desired: desired)
+        let noopWrites = await writes() - writesBefore
+        var changed = desired
+        let candidates = desired.sorted.filter { [.backend, .namedValue, .api, .product].contains($0.id.kind) }
+        let step = max(1, desired.count / max(1, desired.count / 100))
+        var touched = 0
+        for (index, resource) in candidates.enumerated() where index % step == 0 {
+            var copy = resource
+            copy.properties["description"] = .string("changed \(index)")
+            if resource.id.kind == .namedValue { copy.properties["value"] = .string("changed-\(index)") }
+            changed.insert(copy)
+            touched += 1
+        }
+        let changePlan = await PlanPipeline.plan(
+            desired: changed, config: config, client: client, configPath: root.path, checkSecrets: false,
+            allowMassDelete: false, withETags: false)
+        writesBefore = await writes()
+        let changeReport = await Executor(client: client).apply(changePlan, desired: changed)
+        let changeWrites = await writes() - writesBefore
+        print("apply (no changes): \(noopWrites) writes (target 0)")
+        print(
+            "apply (1% change):  \(touched) resources changed → \(changePlan.changes.count) planned, \(changeWrites) writes, "
+                + "\(changeReport.failed) failed (target: writes = changed resources)")
+    }
+
+    func makeClient(_ emulator: RunningEmulator, _ options: EmulatorOptions, concurrency: Int) throws -> ARMClient {
+        var configuration = ARMClientConfiguration(
+            resourceManagerURL: emulator.baseURL, subscriptionID: options.subscriptionId,
+            resourceGroup: options.resourceGroup, serviceName: options.serviceName)
+        configuration.pacing.maxConcurrency = concurrency
+        configuration.pacing.buckets = [:]
+        return try ARMClient(configuration: configuration, credential: StaticTokenCredential(token: "benchmark"))
+    }
+
+    /// APIOps' publisher: PUT every artifact (no diff) in dependency order, level by level.
+    func publishEverything(_ desired: State, client: ARMClient, clock: ContinuousClock) async throws -> (Int, Double) {
+        let plan = Planner.plan(desired: desired, live: State())
+        let start = clock.now
+        let report = await Executor(client: client).apply(plan, desired: desired)
+        return (report.applied, seconds(start.duration(to: clock.now)))
+    }
+
+    /// Terraform's refresh: one GET per managed resource, operations included, at parallelism 10.
+    func terraformRefresh(
+        _ desired: State, client: ARMClient, clock: ContinuousClock
+    ) async throws -> (requests: Int, seconds: Double) {
+        var paths = desired.sorted.map(\.id.armPath)
+        for api in desired.resources(of: .api) {
+            for operation in api.specification?.operations ?? [] {
+                paths.append("apis/\(api.id.name)/operations/\(operation.name)")
+            }
+        }
+        let start = clock.now
+        await withTaskGroup(of: Void.self) { group in
+            for path in paths { group.addTask { _ = try? await client.getIfExists(path) } }
+        }
+        return (paths.count, seconds(start.duration(to: clock.now)))
+    }
+
+    /// Pages of each list the reader needs plus one GET per policy document: what the data requires.
+    func minimumRequests(desired: State, emulator: RunningEmulator, client: ARMClient) async -> Int {
+        let pageSize = 100
+        func pages(_ count: Int) -> Int { max(1, (count + pageSize - 1) / pageSize) }
+        var total = 0
+        for kind in Set(desired.resources.keys.map { LiveStateReader.Request.topLevel($0.kind) })
+        where kind != .servicePolicy {
+            let live = (try? await client.list(kind).count) ?? 0
+            total += pages(live)
+        }
+        let policies = (try? await client.list("allPolicies").count) ?? 0
+        total += pages(policies)
+        let request = LiveStateReader.Request(desired: desired, prunePatterns: [])
+        for (api, kinds) in request.apis {
+            for kind in kinds { total += pages((try? await client.list(kind, parents: [api]).count) ?? 0) }
+        }
+        for (product, kinds) in request.products {
+            for kind in kinds { total += pages((try? await client.list(kind, parents: [product]).count) ?? 0) }
+        }
+        total += desired.sorted.filter { $0.id.kind.isPolicy }.count
+        return total
+    }
+
+    func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+}
