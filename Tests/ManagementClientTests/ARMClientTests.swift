@@ -384,6 +384,62 @@ import Testing
         #expect(throws: CancellationError.self) { try result.get() }
     }
 
+    @Test func aRejectedTokenIsRenewedOnce() async throws {
+        let issued = RequestRecorder()
+        let authority = try await StandInServer.start { request in
+            await issued.record(request)
+            return .json(200, #"{"expires_in":3600,"access_token":"token-\#(await issued.count)"}"#)
+        }
+        defer { Task { await authority.shutdown() } }
+        let server = try await StandInServer.start { request in
+            request.header("Authorization") == "Bearer token-1"
+                ? .json(
+                    401, #"{"error":{"code":"InvalidAuthenticationToken","message":"The access token is invalid."}}"#)
+                : .json(200, "{}")
+        }
+        defer { Task { await server.shutdown() } }
+        let environment = ["AZURE_TENANT_ID": "t", "AZURE_CLIENT_ID": "c", "AZURE_CLIENT_SECRET": "s-1234"]
+        let credential = Credentials.make(
+            .default, options: Fixture.credentialOptions(environment: environment, authority: authority.baseURL))
+        let client = try Fixture.client(server, credential: credential)
+
+        #expect(try await client.get("apis").status == 200)
+        #expect(await issued.count == 2)
+        #expect(await server.requests.map { $0.header("Authorization") ?? "" } == ["Bearer token-1", "Bearer token-2"])
+
+        // A token that stays rejected is reported, not retried forever.
+        let rejecting = try await StandInServer.start { _ in
+            .json(401, #"{"error":{"code":"InvalidAuthenticationToken","message":"The access token is invalid."}}"#)
+        }
+        defer { Task { await rejecting.shutdown() } }
+        let error = try await #require(throws: ARMError.self) {
+            try await Fixture.client(rejecting, credential: credential).get("apis")
+        }
+        #expect(error.code == .unauthorized)
+        #expect(error.armCode == "InvalidAuthenticationToken")
+        #expect(await rejecting.requests.count == 2)
+    }
+
+    @Test func cancellingARequestWaitingForAPermitStopsItAtOnce() async throws {
+        let server = try await StandInServer.start { _ in
+            try? await Task.sleep(for: .seconds(2))
+            return .json(200, "{}")
+        }
+        defer { Task { await server.shutdown() } }
+        let client = try Fixture.client(server, pacing: .unlimited(maxConcurrency: 1))
+        let holder = Task { try await client.get("apis/slow") }
+        try await Task.sleep(for: .milliseconds(200))
+        let waiter = Task { try await client.get("apis/waiting") }
+        try await Task.sleep(for: .milliseconds(100))
+        let start = ContinuousClock.now
+        waiter.cancel()
+        let result = await waiter.result
+        #expect(ContinuousClock.now - start < .milliseconds(500))
+        #expect(throws: CancellationError.self) { try result.get() }
+        #expect(try await holder.value.status == 200)
+        #expect(await server.requests.map(\.path).allSatisfy { $0.hasSuffix("/apis/slow") })
+    }
+
     @Test func anAuthenticationFailureNamesTheCredential() async throws {
         let server = try await StandInServer.start { _ in .json(200, "{}") }
         defer { Task { await server.shutdown() } }

@@ -107,6 +107,7 @@ public final class ARMClient: Sendable {
         let retry = configuration.retry
         let start = clock.now()
         var attempt = 0
+        var renewedToken = false
         while true {
             attempt += 1
             let clientRequestID = UUID().uuidString.lowercased()
@@ -157,6 +158,13 @@ public final class ARMClient: Sendable {
                     seconds: elapsed, waited: waited)
                 if (200..<300).contains(response.status) || request.acceptedStatuses.contains(response.status) {
                     return makeResponse(response, clientRequestID: clientRequestID)
+                }
+                if response.status == 401, !renewedToken {
+                    // The token may have been revoked or expired early: fetch a new one and try once more.
+                    renewedToken = true
+                    await credential.invalidateToken(for: configuration.scope)
+                    logger.debug("ARM rejected the token; renewing it", metadata: ["operation": "\(request.operation)"])
+                    continue
                 }
                 decision = retryDecision(for: response, request: request, attempt: attempt)
                 if case .fail = decision {

@@ -24,6 +24,10 @@ public final class ChainedTokenCredential: TokenCredential {
         selected.withLock { $0 }.map { credentials[$0].credentialName }
     }
 
+    public func invalidateToken(for scope: String) async {
+        if let index = selected.withLock({ $0 }) { await credentials[index].invalidateToken(for: scope) }
+    }
+
     public func token(for scope: String) async throws -> AccessToken {
         if let index = selected.withLock({ $0 }) {
             return try await credentials[index].token(for: scope)

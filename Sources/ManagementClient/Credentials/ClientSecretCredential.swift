@@ -92,6 +92,8 @@ public struct ClientSecretCredential: TokenCredential {
         return ClientSecretCredential(tenantID: tenant, clientID: client, clientSecret: secret, options: options)
     }
 
+    public func invalidateToken(for scope: String) async { await cache.invalidate(scope) }
+
     public func token(for scope: String) async throws -> AccessToken {
         try await cache.token(for: scope) { [endpoint, clientID, clientSecret] in
             try await endpoint.requestToken(
@@ -134,6 +136,8 @@ public struct WorkloadIdentityCredential: TokenCredential {
         }
         return WorkloadIdentityCredential(tenantID: tenant, clientID: client, tokenFile: file, options: options)
     }
+
+    public func invalidateToken(for scope: String) async { await cache.invalidate(scope) }
 
     public func token(for scope: String) async throws -> AccessToken {
         try await cache.token(for: scope) { [endpoint, clientID, tokenFile] in

@@ -20,6 +20,8 @@ public struct ManagedIdentityCredential: TokenCredential {
         cache = options.makeCache()
     }
 
+    public func invalidateToken(for scope: String) async { await cache.invalidate(scope) }
+
     public func token(for scope: String) async throws -> AccessToken {
         try await cache.token(for: scope) { [self] in try await fetch(scope: scope) }
     }

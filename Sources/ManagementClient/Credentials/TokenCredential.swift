@@ -10,10 +10,14 @@ public protocol TokenCredential: Sendable {
 
     /// A short name for messages: `clientSecret`, `managedIdentity`, …
     var credentialName: String { get }
+
+    /// Forgets the cached token for `scope`, so the next call fetches a new one (after ARM rejected it with 401).
+    func invalidateToken(for scope: String) async
 }
 
 extension TokenCredential {
     public var credentialName: String { String(describing: type(of: self)) }
+    public func invalidateToken(for scope: String) async {}
 }
 
 /// A bearer token and when it expires. Its descriptions never show the token.
@@ -95,6 +99,7 @@ enum Redaction {
 actor TokenCache {
     private var tokens: [String: AccessToken] = [:]
     private var inFlight: [String: Task<AccessToken, any Error>] = [:]
+    private var forceRefresh: Set<String> = []
     private let refreshSkew: TimeInterval
     private let now: @Sendable () -> Date
 
@@ -109,10 +114,13 @@ actor TokenCache {
         -> AccessToken
     {
         let current = now()
-        if let cached = tokens[scope], cached.expiresOn.timeIntervalSince(current) > refreshSkew {
+        if !forceRefresh.contains(scope), let cached = tokens[scope],
+            cached.expiresOn.timeIntervalSince(current) > refreshSkew
+        {
             return cached
         }
         if let running = inFlight[scope] { return try await running.value }
+        if forceRefresh.remove(scope) != nil { tokens[scope] = nil }
         let task = Task { try await fetch() }
         inFlight[scope] = task
         defer { inFlight[scope] = nil }
@@ -124,6 +132,11 @@ actor TokenCache {
             if let cached = tokens[scope], cached.expiresOn > now() { return cached }
             throw error
         }
+    }
+
+    /// Makes the next call for `scope` fetch a new token.
+    func invalidate(_ scope: String) {
+        forceRefresh.insert(scope)
     }
 }
 
