@@ -151,3 +151,24 @@ import Testing
         await lab.shutdown()
     }
 }
+
+@Suite struct GatewayEndToEndTests {
+    @Test func changingTheGatewayTokenLimitPlansExactlyOnePolicyAttribute() async throws {
+        let lab = try await LabHarness(repository: "")
+        let (initial, desired) = try await lab.plan()
+        #expect(await lab.apply(initial, desired: desired).succeeded)
+        try lab.edit("resources/aoai-gateway.yaml", replacing: "tokensPerMinute: 10000", with: "tokensPerMinute: 20000")
+        let (plan, changed) = try await lab.plan()
+        #expect(plan.changes.map(\.id) == [ResourceID(.apiPolicy, "aoai")])
+        let fields = plan.changes.first?.fields ?? []
+        #expect(fields.count == 1)
+        #expect(fields.first?.path.hasSuffix("@tokens-per-minute") == true)
+        #expect(fields.first?.before == "10000")
+        #expect(fields.first?.after == "20000")
+        #expect(plan.changes.first?.generatedBy == "OpenAIGateway/aoai")
+        #expect(PlanRenderer.text(plan).contains("~ apis/aoai/policies/policy  (OpenAIGateway aoai, "))
+        #expect(await lab.apply(plan, desired: changed).succeeded)
+        #expect(try await lab.plan().0.changes.isEmpty)
+        await lab.shutdown()
+    }
+}

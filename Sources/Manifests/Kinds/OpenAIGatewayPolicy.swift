@@ -229,10 +229,12 @@ enum GatewayPolicy {
         }.joined(separator: ", ")
     }
 
+    /// The kind of budget, without its numbers: a comment that repeated them would change, and show in a plan,
+    /// every time a number does.
     static func describe(_ limit: GatewaySpec.TokenLimit) -> String {
         var parts: [String] = []
-        if let perMinute = limit.tokensPerMinute { parts.append("\(perMinute) tokens per minute") }
-        if let quota = limit.quota { parts.append("\(quota.tokens) tokens per \(period(quota.period))") }
+        if limit.tokensPerMinute != nil { parts.append("a rate in tokens per minute") }
+        if let quota = limit.quota { parts.append("a quota in tokens per \(period(quota.period))") }
         return parts.joined(separator: " and ") + " " + limit.counterKey.description
     }
 
