@@ -122,6 +122,9 @@ import Testing
 
         _ = try await client.list(.namedValue)
         #expect(try await client.listValue(namedValue: "nv") == namedValueSecret)
+        let raw = try await client.post(ResourceID(.namedValue, "nv").armPath, action: "listValue", safety: .readOnly)
+        #expect(!"\(raw)".contains(namedValueSecret))
+        #expect(!String(reflecting: raw).contains(namedValueSecret))
         _ = try await client.listSecrets(subscription: "s1")
         let error = try await #require(throws: ARMError.self) {
             try await client.put(ResourceID(.namedValue, "nv"), properties: ["value": .string(namedValueSecret)])

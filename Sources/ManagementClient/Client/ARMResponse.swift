@@ -1,7 +1,8 @@
 import Model
 
-/// A successful ARM response.
-public struct ARMResponse: Sendable {
+/// A successful ARM response. Its descriptions leave out the body, which may hold secrets (`listValue`,
+/// `listSecrets`).
+public struct ARMResponse: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
     /// The HTTP status (200, 201, 202, 204; after a long-running operation, the final status).
     public var status: Int
     /// The `ETag` header, when ARM sent one.
@@ -35,4 +36,11 @@ public struct ARMResponse: Sendable {
 
     /// A header by name (case-insensitive).
     public func header(_ name: String) -> String? { headers[name.lowercased()] }
+
+    public var description: String {
+        "ARMResponse(status: \(status), etag: \(etag ?? "-"), x-ms-request-id: \(requestID ?? "-"), "
+            + "body: \(rawBody.count) bytes)"
+    }
+
+    public var debugDescription: String { description }
 }
