@@ -514,7 +514,8 @@ extension EmulatorStore {
         where other.key.lowercased() != context.key.lowercased()
             && (other.properties["displayName"]?.stringValue ?? "").lowercased() == displayName.lowercased()
         {
-            checks.add("displayName", "Named value with displayName '\(displayName)' already exists.")
+            // Azure/apiops #837: target "name", "Property with the same name already exist."
+            checks.add("name", "Property with the same name already exist.")
         }
         try checks.check()
         props["value"] = nil
@@ -727,20 +728,37 @@ extension EmulatorStore {
         if kind.pattern == "subscriptions", entity.name.lowercased() == "master" {
             throw ARMError.badRequest("The master subscription cannot be deleted.")
         }
+        if kind.pattern == "apis", let requested = request.rawPath.split(separator: "/").last,
+            requested.lowercased().contains(";rev=")
+        {
+            // Naming the current revision explicitly deletes only that revision, which APIM refuses while others exist.
+            let (base, rev) = Self.splitApiName(entity.name)
+            let revisions = state.all(kind: "apis").filter {
+                Self.splitApiName($0.name).base.lowercased() == base.lowercased()
+            }
+            if state.currentRevision[base.lowercased()] == rev, revisions.count > 1 {
+                throw ARMError.badRequest("Cannot delete the current revision of an API.")
+            }
+        }
         guard ["namedValues", "backends", "loggers", "policyFragments"].contains(kind.pattern) else { return }
         let users = referrers(of: entity)
         guard !users.isEmpty else { return }
-        // The wording of APIM's message for these cases is not documented; the shape is APIM's.
+        // APIM's answer for a fragment (Azure/apiops-cli #261): 400 ValidationError, details null,
+        // "The Policy Fragment 'x' is used by the following entities:\r\n/policies/policy\r\n". The other kinds
+        // follow the same pattern (their exact wording is not documented).
         let what: String
         switch kind.pattern {
-        case "namedValues": what = "Named value '\(entity.properties["displayName"]?.stringValue ?? entity.name)'"
-        case "backends": what = "Backend '\(entity.name)'"
-        case "loggers": what = "Logger '\(entity.name)'"
-        default: what = "Policy fragment '\(entity.name)'"
+        case "namedValues": what = "The Named Value"
+        case "backends": what = "The Backend"
+        case "loggers": what = "The Logger"
+        default: what = "The Policy Fragment"
         }
-        throw ARMError.validation(
-            target: kind.pattern,
-            message: "\(what) cannot be deleted because it is referenced by: \(users.joined(separator: ", ")).")
+        let relative = users.map { id in
+            id.lowercased().hasPrefix(servicePath.lowercased()) ? String(id.dropFirst(servicePath.count)) : id
+        }
+        throw ARMError.badRequest(
+            "\(what) '\(entity.name)' is used by the following entities:\r\n"
+                + relative.map { $0 + "\r\n" }.joined())
     }
 
     func cascadeDelete(_ kind: Kind, _ entity: Entity, _ request: EmuRequest) {

@@ -151,6 +151,11 @@ import Testing
 
             let deleteFragment = try await arm.call(.delete, "policyFragments/auth", headers: ["If-Match": "*"])
             #expect(deleteFragment.status == 400)
+            #expect(deleteFragment.errorCode == "ValidationError")
+            #expect(
+                deleteFragment.errorMessage
+                    == "The Policy Fragment 'auth' is used by the following entities:\r\n/apis/echo-api/policies/policy\r\n"
+            )
             let deleteNamedValue = try await arm.call(.delete, "namedValues/env", headers: ["If-Match": "*"])
             #expect(deleteNamedValue.status == 400)
             let deleteBackend = try await arm.call(.delete, "backends/aoai-prod", headers: ["If-Match": "*"])

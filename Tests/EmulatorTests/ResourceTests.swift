@@ -56,6 +56,10 @@ import Testing
             #expect(value.header("ETag") != nil)
 
             try await arm.put("namedValues/plain", ["displayName": "plain", "value": "visible"])
+            let duplicate = try await arm.put("namedValues/plain-2", ["displayName": "plain", "value": "x"])
+            #expect(duplicate.status == 400)
+            #expect(duplicate.firstDetail?["target"]?.stringValue == "name")
+            #expect(duplicate.firstDetail?["message"]?.stringValue == "Property with the same name already exist.")
             let plain = try await arm.call(.get, "namedValues/plain")
             #expect(plain.json?["properties"]?["value"]?.stringValue == "visible")
 
@@ -145,7 +149,9 @@ import Testing
             #expect(badMember.status == 400)
             let inPool = try await arm.call(.delete, "backends/a", headers: ["If-Match": "*"])
             #expect(inPool.status == 400)
-            #expect(inPool.errorMessage == "One or more fields contain incorrect values:")
+            #expect(inPool.errorCode == "ValidationError")
+            #expect(inPool.errorMessage == "The Backend 'a' is used by the following entities:\r\n/backends/pool\r\n")
+            #expect(inPool.json?["error"]?["details"] == .null)
         }
     }
 
@@ -190,6 +196,10 @@ import Testing
             #expect(copied.json?["value"]?.arrayValue?.count == 6)
             let revisions = try await arm.call(.get, "apis/echo-api/revisions")
             #expect(revisions.json?["value"]?.arrayValue?.compactMap { $0["apiRevision"]?.stringValue } == ["1", "2"])
+
+            let currentByRevision = try await arm.call(.delete, "apis/echo-api;rev=1", headers: ["If-Match": "*"])
+            #expect(currentByRevision.status == 400)
+            #expect(currentByRevision.errorMessage == "Cannot delete the current revision of an API.")
 
             let switched = try await arm.call(
                 .patch, "apis/echo-api;rev=2", body: ["properties": ["isCurrent": true]], headers: ["If-Match": "*"])
