@@ -238,8 +238,9 @@ extension EmulatorStore {
                 guard namedValue(displayName: reference.id) == nil,
                     reported.insert("nv:" + reference.id.lowercased()).inserted
                 else { continue }
-                // Message wording for a missing named value is not documented; this follows the element style.
-                checks.add(reference.element, "\(place): Cannot find a property '\(reference.id)'.")
+                // APIM answers "Property 'x' not found." for an unknown named value in backend credentials
+                // (Azure/apiops #491); in a policy it is reported in the element style of the other checks.
+                checks.add(reference.element, "\(place): Property '\(reference.id)' not found.")
             case .backend:
                 if state.entity("backends/\(reference.id)") == nil {
                     checks.add(reference.element, "\(place): Backend with id '\(reference.id)' could not be found.")
@@ -443,6 +444,9 @@ extension EmulatorStore {
         }
         checks.required(props, "url", maxLength: 2000)
         checks.oneOf(props, "protocol", ["http", "soap"], required: true)
+        for name in Self.namedValueReferences(inBackend: props) where namedValue(displayName: name) == nil {
+            checks.add("credentials", "Property '\(name)' not found.")
+        }
         if let url = props["url"]?.stringValue, !url.isEmpty, URL(string: url)?.scheme == nil {
             checks.add("url", "'url' must be an absolute URL.")
         }
@@ -465,6 +469,22 @@ extension EmulatorStore {
         try checks.check()
         if props["type"] == nil { props["type"] = "Single" }
         return Prepared(props)
+    }
+
+    /// `{{named value}}` references in a backend's credentials (header and query values, authorization).
+    static func namedValueReferences(inBackend props: JSONObject) -> [String] {
+        var texts: [String] = []
+        func collect(_ value: JSONValue?) {
+            switch value {
+            case .string(let text): texts.append(text)
+            case .array(let items): items.forEach { collect($0) }
+            case .object(let object): object.forEach { collect($0.value) }
+            default: break
+            }
+        }
+        collect(props["credentials"])
+        var seen = Set<String>()
+        return texts.flatMap { PolicyDocument.namedValueNames(in: $0) }.filter { seen.insert($0.lowercased()).inserted }
     }
 
     func prepareNamedValue(_ context: WriteContext, patchBody: JSONObject?) throws(ARMError) -> Prepared {
@@ -701,6 +721,13 @@ extension EmulatorStore {
                     }
                 }
                 if hit { result.append(armId(candidate.key)) }
+            }
+            if entity.kind == "namedValues", candidate.kind == "backends",
+                Self.namedValueReferences(inBackend: candidate.properties).contains(where: {
+                    $0.lowercased() == displayName
+                })
+            {
+                result.append(armId(candidate.key))
             }
             if entity.kind == "backends", candidate.kind == "backends" {
                 let members = candidate.properties["pool"]?["services"]?.arrayValue ?? []

@@ -119,7 +119,31 @@ import Testing
                         "<policies><inbound><set-header name=\"k\"><value>{{missing-key}}</value></set-header></inbound></policies>"
                 ])
             #expect(unknownNamedValue.status == 400)
-            #expect(unknownNamedValue.firstDetail?["message"]?.stringValue?.contains("'missing-key'") == true)
+            #expect(
+                unknownNamedValue.firstDetail?["message"]?.stringValue?.hasSuffix("Property 'missing-key' not found.")
+                    == true)
+
+            let backendCredential = try await arm.put(
+                "backends/keyed",
+                [
+                    "url": "https://k.example.com", "protocol": "http",
+                    "credentials": ["header": ["api-key": ["{{aoai-key}}"]]],
+                ])
+            #expect(backendCredential.status == 400)
+            #expect(backendCredential.firstDetail?["target"]?.stringValue == "credentials")
+            #expect(backendCredential.firstDetail?["message"]?.stringValue == "Property 'aoai-key' not found.")
+            try await arm.put("namedValues/aoai-key", ["displayName": "aoai-key", "value": "k", "secret": true])
+            let keyed = try await arm.put(
+                "backends/keyed",
+                [
+                    "url": "https://k.example.com", "protocol": "http",
+                    "credentials": ["header": ["api-key": ["{{aoai-key}}"]]],
+                ])
+            #expect(keyed.status == 201)
+            let keyInUse = try await arm.call(.delete, "namedValues/aoai-key", headers: ["If-Match": "*"])
+            #expect(
+                keyInUse.errorMessage
+                    == "The Named Value 'aoai-key' is used by the following entities:\r\n/backends/keyed\r\n")
 
             // {{…}} inside a backend id is resolved first; @(…) ids are dynamic and not checked.
             try await arm.put("namedValues/env", ["displayName": "env", "value": "prod"])
