@@ -208,6 +208,15 @@ import FoundationNetworking
         try await emulator.shutdown()
     }
 
+    @Test func loopbackBenchmarkRuns() async throws {
+        let emulator = try await EmulatorServer.start(EmulatorOptions())
+        let result = try await EmulatorBenchmark.gets(emulator: emulator, count: 400, connections: 4)
+        try await emulator.shutdown()
+        #expect(result.requests == 400)
+        #expect(result.failures == 0)
+        #expect(result.requestsPerSecond > 0)
+    }
+
     @Test func latencyIsInjected() async throws {
         var options = EmulatorOptions()
         options.latency = LatencySpec(meanMilliseconds: 150)
