@@ -58,6 +58,14 @@ extension Prepared {
 extension EmulatorStore {
     static let entityIdForbidden = CharacterSet(charactersIn: "*#&+:<>?")
 
+    /// Identifier length limits from the swagger's path parameters (1–80 for these, 1–256 otherwise).
+    static let idMaxLength: [String: Int] = [
+        "backends": 80, "tags": 80, "apis/operations": 80, "apis/schemas": 80, "apis/diagnostics": 80,
+        "diagnostics": 80, "apis/releases": 80, "apiVersionSets": 80, "policyFragments": 80,
+        "apis/tagDescriptions": 80, "products/apiLinks": 80, "products/groupLinks": 80, "tags/apiLinks": 80,
+        "tags/operationLinks": 80, "tags/productLinks": 80,
+    ]
+
     // MARK: - Per-kind preparation of a write
 
     func prepare(_ context: inout WriteContext, patchBody: JSONObject?) throws(ARMError) -> Prepared {
@@ -70,6 +78,11 @@ extension EmulatorStore {
         {
             throw ARMError.validation(
                 target: "id", message: "Invalid identifier '\(name)': it must match ^[^*#&+:<>?]+$.")
+        }
+        let maxLength = Self.idMaxLength[kind.pattern] ?? 256
+        if !kind.isAssociation, !kind.policy, name.count > maxLength {
+            throw ARMError.validation(
+                target: "id", message: "The identifier '\(name)' is longer than \(maxLength) characters.")
         }
         var props = context.properties
         var checks = Checks()
@@ -117,6 +130,17 @@ extension EmulatorStore {
             checks.required(props, "displayName", maxLength: 300)
             checks.required(props, "method")
             checks.required(props, "urlTemplate", maxLength: 1000)
+            for (offset, response) in (props["responses"]?.arrayValue ?? []).enumerated() {
+                if response["statusCode"]?.numberValue == nil {
+                    checks.add("responses[\(offset)].statusCode", "'statusCode' is required.")
+                }
+            }
+            let representations =
+                (props["request"]?["representations"]?.arrayValue ?? [])
+                + (props["responses"]?.arrayValue ?? []).flatMap { $0["representations"]?.arrayValue ?? [] }
+            if representations.contains(where: { $0["contentType"]?.stringValue == nil }) {
+                checks.add("representations", "Every representation needs a 'contentType'.")
+            }
             try checks.check()
             try checkTemplateParameters(props)
             if props["templateParameters"] == nil { props["templateParameters"] = [] }

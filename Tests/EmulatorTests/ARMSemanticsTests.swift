@@ -185,6 +185,14 @@ import Testing
             #expect(undefinedTemplate.status == 400)
             #expect(undefinedTemplate.firstDetail?["target"]?.stringValue == "templateParameters")
 
+            let noStatus = try await arm.put(
+                "apis/echo-api/operations/op2",
+                ["displayName": "Op", "method": "GET", "urlTemplate": "/x", "responses": [["description": "ok"]]])
+            #expect(noStatus.firstDetail?["target"]?.stringValue == "responses[0].statusCode")
+            let longId = String(repeating: "b", count: 81)
+            let tooLong = try await arm.put("backends/\(longId)", ["url": "https://x.example.com", "protocol": "http"])
+            #expect(tooLong.status == 400)
+
             let noPath = try await arm.put("apis/a1", ["displayName": "A1"])
             #expect(noPath.status == 400)
             #expect(noPath.firstDetail?["target"]?.stringValue == "path")
