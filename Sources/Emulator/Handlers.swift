@@ -457,7 +457,6 @@ extension EmulatorStore {
         var context = WriteContext(
             kind: kind, route: route, key: key, properties: properties, existing: existing, isPatch: isPatch,
             request: request)
-        if isPatch { context.properties = properties }
         let prepared = try prepare(&context, patchBody: isPatch ? submitted : nil)
         let entity = state.save(
             key: context.key, kind: kind.pattern, properties: prepared.properties, hidden: prepared.hidden)
@@ -511,10 +510,13 @@ extension EmulatorStore {
         if kind.usesIfMatch { try requireIfMatch(request, entity) }
         try checkApiLock(route)
         try checkDeletable(kind, entity, request)
+        let external = externalKey(entity.key)
         cascadeDelete(kind, entity, request)
         if kind.pattern == "apis" {
+            // Writes to the API are refused (409) until the delete's polls are done.
+            let lock = Self.splitApiName(entity.name).base.lowercased()
             let headers = startOperation(
-                key: nil, finalStatus: 200, apiLock: nil, isDelete: true, request, path: externalKey(entity.key))
+                key: nil, finalStatus: 200, apiLock: lock, isDelete: true, request, path: external)
             return .empty(202, headers: headers)
         }
         return .empty(200)

@@ -239,6 +239,9 @@ import Testing
 
             let deleting = try await arm.call(.delete, "apis/orders", headers: ["If-Match": "*"])
             #expect(deleting.status == 202)
+            #expect(deleting.header("Location")?.contains("/apis/orders?api-version=2024-05-01&asyncId=") == true)
+            let recreate = try await arm.put("apis/orders", ["displayName": "Orders", "path": "orders"])
+            #expect(recreate.status == 409)
             let operationResult = try #require(deleting.header("Azure-AsyncOperation"))
             #expect(try await arm.follow(operationResult).json?["status"]?.stringValue == "InProgress")
             #expect(try await arm.follow(operationResult).json?["status"]?.stringValue == "InProgress")
