@@ -7,7 +7,7 @@ struct PolicyDocument: Sendable {
     var stored: String
     var document: XDocument
 
-    /// What a policy refers to, with the element positions APIM reports (positions in the canonical text).
+    /// What a policy refers to, with the element positions APIM reports (line and name column in the submitted text).
     struct Reference: Sendable, Equatable {
         enum Kind: Sendable, Equatable {
             case namedValue
@@ -46,10 +46,9 @@ struct PolicyDocument: Sendable {
                 target: "representation",
                 message: "Root element of the policy document must be '\(root)', found '\(found)'.")
         }
-        let stored = XMLWriter.serialize(document, rawExpressions: false)
-        // Re-read the canonical form so that positions are those of the stored document, as APIM reports them.
-        let canonical = (try? XMLReader.parse(stored, format: .xml)) ?? document
-        return PolicyDocument(stored: stored, document: canonical)
+        // Positions stay those of the submitted text: APIM reports "line 2, column 5" for an element indented
+        // by three spaces on the second line (MicrosoftDocs/azure-docs #111058).
+        return PolicyDocument(stored: XMLWriter.serialize(document, rawExpressions: false), document: document)
     }
 
     /// Renders stored text in the requested export format.

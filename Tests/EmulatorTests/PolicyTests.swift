@@ -89,16 +89,19 @@ import Testing
 
     @Test func referentialChecks() async throws {
         try await withEmulator { arm in
+            // As in apim-rest.md §11.3: positions are line and column of the element name in the submitted text.
             let unknownBackend = try await arm.put(
                 "policies/policy",
-                ["value": "<policies>\n<inbound>\n<set-backend-service backend-id=\"nope\" />\n</inbound>\n</policies>"]
-            )
+                [
+                    "value":
+                        "<policies>\r\n\t<inbound>\r\n\t\t<base />\r\n\t\t<set-backend-service backend-id=\"nope\" />\r\n\t</inbound>\r\n</policies>"
+                ])
             #expect(unknownBackend.status == 400)
             #expect(unknownBackend.errorMessage == "One or more fields contain incorrect values:")
             #expect(unknownBackend.firstDetail?["target"]?.stringValue == "set-backend-service")
             #expect(
                 unknownBackend.firstDetail?["message"]?.stringValue
-                    == "Error in element 'set-backend-service' on line 3, column 4: Backend with id 'nope' could not be found."
+                    == "Error in element 'set-backend-service' on line 4, column 4: Backend with id 'nope' could not be found."
             )
 
             let unknownFragment = try await arm.put(
@@ -109,7 +112,7 @@ import Testing
             #expect(unknownFragment.firstDetail?["target"]?.stringValue == "include-fragment")
             #expect(
                 unknownFragment.firstDetail?["message"]?.stringValue
-                    == "Error in element 'include-fragment' on line 3, column 4: Policy fragment with id 'TokenValidator' could not be found."
+                    == "Error in element 'include-fragment' on line 1, column 21: Policy fragment with id 'TokenValidator' could not be found."
             )
 
             let unknownNamedValue = try await arm.put(
