@@ -448,7 +448,7 @@ extension EmulatorStore {
             !Self.etagMatches(header, existing.etag)
         {
             throw ARMError.preconditionFailed
-        } else if existing == nil, let header = request.header("if-match"),
+        } else if kind.usesIfMatch, existing == nil, let header = request.header("if-match"),
             header.trimmingCharacters(in: .whitespaces) != "*"
         {
             // A conditional update of something that does not exist.
