@@ -214,6 +214,44 @@ extension EmulatorStore {
         return state.entity("\(target)/\(name)")
     }
 
+    /// The entities associated with `parentKey` through `kind` in either of APIM's two interchangeable forms:
+    /// the association (`products/{p}/apis/{a}`) or a link resource (`products/{p}/apiLinks/{l}`,
+    /// `tags/{t}/apiLinks/{l}`, …), without duplicates: associations first, then links.
+    func associatedTargets(_ kind: Kind, parentKey: String) -> [Entity] {
+        var targets = state.children(of: parentKey, kind: kind.pattern).compactMap { associationTarget(kind, $0) }
+        let parentId = armId(parentKey).lowercased()
+        var links: [Entity] = []
+        var property = ""
+        switch kind.pattern {
+        case "products/apis":
+            links = state.children(of: parentKey, kind: "products/apiLinks")
+            property = "apiId"
+        case "products/groups":
+            links = state.children(of: parentKey, kind: "products/groupLinks")
+            property = "groupId"
+        case "apis/tags", "apis/operations/tags", "products/tags":
+            let (linkKind, linkProperty) =
+                kind.pattern == "apis/tags"
+                ? ("tags/apiLinks", "apiId")
+                : kind.pattern == "products/tags"
+                    ? ("tags/productLinks", "productId") : ("tags/operationLinks", "operationId")
+            for link in state.all(kind: linkKind)
+            where link.properties[linkProperty]?.stringValue?.lowercased() == parentId {
+                if let tag = state.entity(link.parentKey) { targets.append(tag) }
+            }
+        default:
+            break
+        }
+        for link in links {
+            guard let id = link.properties[property]?.stringValue, let key = keyFromId(id),
+                let target = state.entity(key)
+            else { continue }
+            targets.append(target)
+        }
+        var seen = Set<String>()
+        return targets.filter { seen.insert($0.key.lowercased()).inserted }
+    }
+
     // MARK: - Reads
 
     func get(_ kind: Kind, _ route: Route, _ request: EmuRequest, head: Bool) throws(ARMError) -> EmuResponse {
@@ -223,7 +261,14 @@ extension EmulatorStore {
         try checkAncestors(route)
         let key = itemKey(route)
         if kind.isAssociation {
-            guard let link = state.entity(key), let target = associationTarget(kind, link) else {
+            let name = route.names.last ?? ""
+            let wanted =
+                kind.associationTarget == "apis" ? Self.splitApiName(name).base.lowercased() : name.lowercased()
+            let target = associatedTargets(kind, parentKey: resolveKey(route, count: route.names.count - 1)).first {
+                let targetName = kind.associationTarget == "apis" ? Self.splitApiName($0.name).base : $0.name
+                return targetName.lowercased() == wanted
+            }
+            guard let target else {
                 if head { return .empty(404) }
                 throw ARMError.notFound(kind.label)
             }
@@ -258,9 +303,7 @@ extension EmulatorStore {
         let rawxml = try exportFormatIsRaw(request, kind: kind)
         var items: [JSONValue]
         if kind.isAssociation {
-            items = state.children(of: parentKey, kind: kind.pattern).compactMap { associationTarget(kind, $0) }.map {
-                envelope($0)
-            }
+            items = associatedTargets(kind, parentKey: parentKey).map { envelope($0) }
         } else {
             items = state.children(of: parentKey, kind: kind.pattern).map { envelope($0, rawxml: rawxml) }
         }

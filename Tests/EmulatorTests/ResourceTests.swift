@@ -168,6 +168,23 @@ import Testing
             let link = try await arm.put("tags/llm/apiLinks/l1", ["apiId": .string(arm.service + "/apis/echo-api")])
             #expect(link.status == 201)
             #expect(link.header("ETag") == nil)
+            // Both forms of an assignment are one relation: a link shows up in the association lists.
+            try await arm.put("apis/orders", ["displayName": "Orders", "path": "orders"])
+            let apiLink = try await arm.put(
+                "products/starter/apiLinks/orders-link", ["apiId": .string(arm.service + "/apis/orders")])
+            #expect(apiLink.status == 201)
+            #expect(apiLink.json?["properties"]?["apiId"]?.stringValue == arm.service + "/apis/orders")
+            let productApis = try await arm.call(.get, "products/starter/apis")
+            #expect(
+                productApis.json?["value"]?.arrayValue?.compactMap { $0["name"]?.stringValue } == [
+                    "echo-api", "orders",
+                ])
+            #expect(try await arm.call(.head, "products/starter/apis/orders").status == 204)
+            try await arm.put("tags/beta", ["displayName": "Beta"])
+            try await arm.put("tags/beta/apiLinks/b1", ["apiId": .string(arm.service + "/apis/orders")])
+            let ordersTags = try await arm.call(.get, "apis/orders/tags")
+            #expect(ordersTags.json?["value"]?.arrayValue?.compactMap { $0["name"]?.stringValue } == ["beta"])
+
             let badLink = try await arm.put(
                 "products/starter/apiLinks/l2", ["apiId": .string(arm.service + "/apis/none")])
             #expect(badLink.status == 400)
