@@ -307,6 +307,21 @@ extension EmulatorStore {
         } else {
             items = state.children(of: parentKey, kind: kind.pattern).map { envelope($0, rawxml: rawxml) }
         }
+        if kind.pattern == "apis", request.queryValue("expandApiVersionSet")?.lowercased() == "true" {
+            items = items.map { item in
+                guard case .object(var object) = item, var props = object["properties"]?.objectValue,
+                    let setId = props["apiVersionSetId"]?.stringValue, let setKey = keyFromId(setId),
+                    let set = state.entity(setKey)
+                else { return item }
+                var details = JSONObject([("id", .string(armId(set.key))), ("name", .string(set.name))])
+                for field in ["description", "versioningScheme", "versionQueryName", "versionHeaderName"] {
+                    if let value = set.properties[field] { details[field] = value }
+                }
+                props["apiVersionSet"] = .object(details)
+                object["properties"] = .object(props)
+                return .object(object)
+            }
+        }
         if kind.pattern == "apis", let tags = request.queryValue("tags"), !tags.isEmpty {
             let wanted = Set(tags.split(separator: ",").map { $0.lowercased() })
             items = items.filter { item in

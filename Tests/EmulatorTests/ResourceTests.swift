@@ -200,6 +200,35 @@ import Testing
         }
     }
 
+    @Test func versionSetsAndVersions() async throws {
+        try await withEmulator { arm in
+            try await arm.put(
+                "apiVersionSets/aoai",
+                ["displayName": "AOAI", "versioningScheme": "Query", "versionQueryName": "api-version"])
+            let setId = arm.service + "/apiVersionSets/aoai"
+            let v1 = try await arm.put(
+                "apis/aoai-v1",
+                ["displayName": "AOAI", "path": "openai", "apiVersion": "v1", "apiVersionSetId": .string(setId)])
+            #expect(v1.status == 201)
+            let v2 = try await arm.put(
+                "apis/aoai-v2",
+                [
+                    "displayName": "AOAI", "path": "openai", "apiVersion": "v2",
+                    "apiVersionSetId": "/apiVersionSets/aoai",
+                ])
+            #expect(v2.status == 201, "same path is fine within one version set")
+            #expect(v2.json?["properties"]?["apiVersionSetId"]?.stringValue == setId)
+            let expanded = try await arm.call(
+                .get, "apis", query: "expandApiVersionSet=true&$filter=startswith(name,'aoai')")
+            let set = expanded.json?["value"]?.arrayValue?.first?["properties"]?["apiVersionSet"]
+            #expect(set?["id"]?.stringValue == setId)
+            #expect(set?["versioningScheme"]?.stringValue == "Query")
+            let missingSet = try await arm.put(
+                "apis/aoai-v3", ["displayName": "AOAI", "path": "openai3", "apiVersionSetId": "/apiVersionSets/none"])
+            #expect(missingSet.firstDetail?["target"]?.stringValue == "apiVersionSetId")
+        }
+    }
+
     @Test func revisionsAndCurrentSwitching() async throws {
         try await withEmulator { arm in
             let revision = try await arm.put(
