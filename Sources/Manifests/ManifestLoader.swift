@@ -192,6 +192,8 @@ public struct ManifestLoader: Sendable {
             diagnostics.append(.error("resources folder '\(entry)' does not exist", at: config.origin))
         }
         var context = LoweringContext(files: files, substitution: substitution)
+        // Manifests that failed to decode: references to them are not reported again as unknown.
+        var failed: Set<ResourceID> = []
         for path in paths {
             guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
             else {
@@ -210,13 +212,21 @@ public struct ManifestLoader: Sendable {
                 var decoder = SchemaDecoder(substitution: substitution)
                 if let manifest = decodeManifest(root, decoder: &decoder) {
                     ManifestKinds.named(manifest.kind)?.lower(manifest, into: &context)
+                } else if let kind = root["kind"]?.scalar.flatMap({ ResourceKind(rawValue: $0.text) }),
+                    kind.nameCount == 1, let name = root["metadata"]?["name"]?.scalar?.text
+                {
+                    failed.insert(ResourceID(kind, name))
                 }
                 diagnostics += decoder.diagnostics
             }
         }
         diagnostics += context.diagnostics
         return ReferenceResolver.resolve(
-            resources: context.resources, references: context.references, diagnostics: &diagnostics)
+            resources: context.resources,
+            references: context.references.filter { reference in
+                if case .resource(let target) = reference.target { return !failed.contains(target) }
+                return true
+            }, diagnostics: &diagnostics)
     }
 
     func decodeManifest(_ root: YAMLNode, decoder: inout SchemaDecoder) -> DecodedManifest? {

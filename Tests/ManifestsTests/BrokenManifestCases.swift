@@ -500,6 +500,22 @@ extension BrokenManifestCase {
                 "resources/a.yaml:17:39: error: pool member 'inner' is itself a pool; pool members must be single backends"
             ]),
         BrokenManifestCase(
+            name: "a broken backend is reported once, not again by the pool that uses it",
+            files: [
+                "resources/a.yaml": Snippets.backend.replacingOccurrences(of: "protocol: http", with: "protocol: ftp")
+                    + """
+                    ---
+                    apiVersion: apimsync/v1
+                    kind: Backend
+                    metadata: { name: pool }
+                    spec: { type: Pool, pool: [{ backend: apimaoai01 }] }
+
+                    """
+            ],
+            expected: [
+                "resources/a.yaml:7:13: error: 'spec.protocol' must be one of 'http', 'soap', found 'ftp'; did you mean 'http'?"
+            ]),
+        BrokenManifestCase(
             name: "bad reconcile annotation",
             files: [
                 "resources/a.yaml": Snippets.backend.replacingOccurrences(

@@ -1,0 +1,82 @@
+import Emulator
+import Foundation
+import Model
+import Planner
+import Testing
+
+/// `apimsync apply` killed with SIGKILL in the middle of a run, then run again: APIM ends up exactly as the
+/// manifests say, with nothing lost and nothing twice.
+@Suite struct CrashRecoveryTests {
+    /// The `apimsync` executable next to the test bundle (built by `swift build`, which `.ci/run` runs first).
+    static var binary: URL {
+        let bundle = URL(fileURLWithPath: CommandLine.arguments[0])
+        var directory = bundle.deletingLastPathComponent()
+        if directory.lastPathComponent == "MacOS" || directory.path.hasSuffix(".xctest/Contents") {
+            directory = directory.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        }
+        return directory.appendingPathComponent("apimsync")
+    }
+
+    @Test func killedApplyConvergesOnTheNextRun() async throws {
+        try #require(
+            FileManager.default.isExecutableFile(atPath: Self.binary.path),
+            "build the executable first (swift build): \(Self.binary.path)")
+        var options = EmulatorOptions()
+        options.latency = LatencySpec(meanMilliseconds: 60)
+        let lab = try await LabHarness(options: options)
+        try lab.edit(
+            "apimsync.yaml", replacing: "  environments:\n",
+            with: """
+                  environments:
+                    ci:
+                      target:
+                        endpoint: \(lab.emulator.baseURL)
+                        subscriptionId: \(options.subscriptionId)
+                        resourceGroup: \(options.resourceGroup)
+                        service: \(options.serviceName)
+                        auth: token
+                      variables:
+                        aoai01: https://apimaoai01.openai.azure.com
+                        aoai02: https://apimaoai02.openai.azure.com
+                        appinsightsResourceId: /subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-ai-gateway/providers/microsoft.insights/components/appi-ai-gateway
+
+                """)
+        let (_, desired) = try await lab.plan()
+
+        func apply() throws -> Process {
+            let process = Process()
+            process.executableURL = Self.binary
+            process.arguments = [
+                "apply", "--config", lab.configPath, "--env", "ci", "--auto-approve", "--concurrency", "1",
+            ]
+            var environment = ProcessInfo.processInfo.environment
+            environment["APIMSYNC_TOKEN"] = "test-token"
+            environment["APPINSIGHTS_CONNECTION_STRING"] = "InstrumentationKey=00000000-0000-0000-0000-000000000000"
+            process.environment = environment
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            return process
+        }
+
+        let first = try apply()
+        let deadline = ContinuousClock.now + .seconds(60)
+        while await lab.writes() < 6, first.isRunning, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        kill(first.processIdentifier, SIGKILL)
+        first.waitUntilExit()
+        #expect(first.terminationReason == .uncaughtSignal)
+        let (partial, _) = try await lab.plan()
+        #expect(partial.hasChanges, "the first run was killed before it finished")
+        #expect(partial.changes.count < desired.count)
+
+        let second = try apply()
+        second.waitUntilExit()
+        #expect(second.terminationStatus == 0)
+        let (after, _) = try await lab.plan()
+        #expect(after.changes.isEmpty, "\(after.changes.map(\.id))")
+        #expect(after.unchanged.count == desired.count)
+        await lab.shutdown()
+    }
+}
