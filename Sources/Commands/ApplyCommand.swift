@@ -40,6 +40,9 @@ struct ApplyCommand: AsyncParsableCommand {
     @Option(help: "Concurrent requests to APIM.")
     var concurrency: Int?
 
+    @Option(help: "Progress as text lines, or as one JSON object per line (for log collectors).")
+    var logFormat: LogFormat = .text
+
     func run() async throws {
         let configPath = try repository.configPath()
         let saved: PlanFile? = try planFile.map { path in
@@ -90,7 +93,7 @@ struct ApplyCommand: AsyncParsableCommand {
                 desired: desired, config: config, client: connection.client, configPath: configPath,
                 checkSecrets: checkSecrets, allowMassDelete: allowMassDelete, withETags: false,
                 warn: { DiagnosticPrinter.writeError("warning: \($0)") })
-            Console.write(PlanRenderer.text(plan, color: Terminal.isInteractive))
+            if logFormat == .text { Console.write(PlanRenderer.text(plan, color: Terminal.isInteractive)) }
         }
         guard plan.blockers.isEmpty else {
             for blocker in plan.blockers { DiagnosticPrinter.writeError("error: \(blocker)") }
@@ -122,14 +125,23 @@ struct ApplyCommand: AsyncParsableCommand {
                     "warning: \(source) is not set; the embedded emulator gets a placeholder value for \(change.id)")
             }
         }
-        let progress = ApplyProgress(total: plan.changes.count)
+        let progress = ApplyProgress(total: plan.changes.count, format: logFormat)
         let executor = Executor(client: connection.client, useETags: saved != nil)
         let report = await executor.apply(plan, desired: desired, secretValues: secretValues) { event in
             progress.show(event)
         }
-        Console.line(
-            "Apply \(report.succeeded ? "complete" : "incomplete"): \(report.applied) applied, \(report.failed) failed, "
-                + "\(report.skipped) skipped.")
+        if logFormat == .json {
+            let summary: JSONValue = [
+                "event": "summary", "applied": .number(Double(report.applied)),
+                "failed": .number(Double(report.failed)),
+                "skipped": .number(Double(report.skipped)),
+            ]
+            Console.line(summary.serialized())
+        } else {
+            Console.line(
+                "Apply \(report.succeeded ? "complete" : "incomplete"): \(report.applied) applied, \(report.failed) failed, "
+                    + "\(report.skipped) skipped.")
+        }
         if !report.succeeded { throw ExitCode.failure }
     }
 }

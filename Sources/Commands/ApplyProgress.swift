@@ -1,20 +1,47 @@
+import ArgumentParser
 import Executor
 import Foundation
+import Model
 import Planner
 import Synchronization
+
+/// How apply reports progress: lines for people, or one JSON object per line for log collectors.
+enum LogFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
+    case text, json
+}
 
 /// Prints one line per change as it completes, with a running count.
 final class ApplyProgress: Sendable {
     private let total: Int
+    private let format: LogFormat
     private let counter = Counter()
 
-    init(total: Int) {
+    init(total: Int, format: LogFormat = .text) {
         self.total = total
+        self.format = format
     }
 
     func show(_ event: ExecutionEvent) {
         guard case .finished(let change, let outcome, let seconds) = event else { return }
         let done = counter.increment()
+        if format == .json {
+            var object: JSONValue = [
+                "event": "change", "id": .string(change.id.armPath), "kind": .string(change.id.kind.rawValue),
+                "action": .string(change.action.rawValue), "seconds": .number((seconds * 1000).rounded() / 1000),
+                "done": .number(Double(done)), "total": .number(Double(total)),
+            ]
+            switch outcome {
+            case .applied: object["outcome"] = "applied"
+            case .failed(let message):
+                object["outcome"] = "failed"
+                object["error"] = .string(message)
+            case .skipped(let dependency):
+                object["outcome"] = "skipped"
+                object["because"] = .string(dependency.armPath)
+            }
+            Console.line(object.serialized())
+            return
+        }
         let symbol = PlanRenderer.symbol(for: change.action)
         let line: String
         switch outcome {
