@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import Logging
 import ManagementClient
+import Manifests
+import Model
 
 /// `apimsync auth`: credential diagnostics.
 public struct AuthCommand: AsyncParsableCommand {
@@ -36,19 +38,28 @@ public struct AuthCommand: AsyncParsableCommand {
         @Option(
             help: ArgumentHelp(
                 "Credential: default | clientSecret | workloadIdentity | managedIdentity | azureCli | token."))
-        var auth: String = "default"
+        var auth: String?
 
         @Option(help: "Cloud: AzureCloud | AzureUSGovernment | AzureChinaCloud.")
-        var cloud: String = "AzureCloud"
+        var cloud: String?
+
+        @Option(
+            help: ArgumentHelp(
+                "Take the target (endpoint, subscription, resource group, service, cloud, auth) from this environment "
+                    + "of apimsync.yaml; explicit flags win.", valueName: "name"))
+        var env: String?
+
+        @Option(help: ArgumentHelp("The repository configuration for --env.", valueName: "path"))
+        var config: String?
 
         public init() {}
 
         public func validate() throws {
-            guard CredentialKind(name: auth) != nil else {
+            if let auth, CredentialKind(name: auth) == nil {
                 let names = CredentialKind.allCases.map(\.rawValue).joined(separator: ", ")
                 throw ValidationError("unknown --auth '\(auth)'; expected one of \(names)")
             }
-            guard AzureCloud.named(cloud) != nil else {
+            if let cloud, AzureCloud.named(cloud) == nil {
                 throw ValidationError(
                     "unknown --cloud '\(cloud)'; expected AzureCloud, AzureUSGovernment or AzureChinaCloud")
             }
@@ -66,7 +77,35 @@ public struct AuthCommand: AsyncParsableCommand {
         }
 
         public func run() async throws {
-            guard let kind = CredentialKind(name: auth), let namedCloud = AzureCloud.named(cloud) else {
+            var auth = self.auth
+            var cloud = self.cloud
+            var endpoint = self.endpoint
+            var subscriptionID = self.subscriptionID
+            var resourceGroup = self.resourceGroup
+            var service = self.service
+            if let env {
+                guard let path = ManifestLoader.locateConfig(explicit: config) else {
+                    throw ValidationError("no apimsync.yaml found in ./ or ./manifests/; pass --config PATH")
+                }
+                let (loaded, diagnostics) = ManifestLoader(configPath: path).loadConfiguration()
+                for diagnostic in diagnostics { printError(diagnostic.description) }
+                guard let environment = loaded?.environments[env] else {
+                    throw ValidationError("environment '\(env)' is not defined in \(path)")
+                }
+                guard case .arm(let target) = environment.target else {
+                    print("environment '\(env)' targets the embedded emulator: no Azure credential is used")
+                    return
+                }
+                auth = auth ?? target.auth
+                cloud = cloud ?? (target.cloud == "custom" ? nil : target.cloud)
+                endpoint = endpoint ?? target.endpoint ?? target.customResourceManager
+                subscriptionID = subscriptionID ?? target.subscriptionId
+                resourceGroup = resourceGroup ?? target.resourceGroup
+                service = service ?? target.service
+            }
+            guard let kind = CredentialKind(name: auth ?? "default"),
+                let namedCloud = AzureCloud.named(cloud ?? "AzureCloud")
+            else {
                 throw ValidationError("invalid --auth or --cloud")
             }
             var azureCloud = namedCloud

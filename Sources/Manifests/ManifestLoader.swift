@@ -73,6 +73,13 @@ public struct ManifestLoader: Sendable {
         return first
     }
 
+    /// Only the repository configuration (`apimsync.yaml`), for commands that need a target but no manifests.
+    public func loadConfiguration() -> (config: RepositoryConfig?, diagnostics: [Diagnostic]) {
+        var diagnostics: [Diagnostic] = []
+        let config = loadConfig(&diagnostics)
+        return (diagnostics.hasErrors ? nil : config, diagnostics.sortedForDisplay())
+    }
+
     var files: ManifestFiles {
         let base = (configPath as NSString).deletingLastPathComponent
         return ManifestFiles(base: base)
