@@ -62,16 +62,10 @@ struct PlanCommand: AsyncParsableCommand {
             throw ValidationError("environment '\(name)' has no target in \(configPath)")
         }
         let connection = try await TargetConnection.open(environment, configPath: configPath, concurrency: concurrency)
-        let plan: Plan
-        do {
-            plan = await PlanPipeline.plan(
-                desired: loaded.state, config: config, client: connection.client, configPath: configPath,
-                checkSecrets: checkSecrets, allowMassDelete: allowMassDelete, withETags: out != nil,
-                warn: { DiagnosticPrinter.writeError("warning: \($0)") })
-        } catch {
-            await connection.close()
-            throw error
-        }
+        let plan = await PlanPipeline.plan(
+            desired: loaded.state, config: config, client: connection.client, configPath: configPath,
+            checkSecrets: checkSecrets, allowMassDelete: allowMassDelete, withETags: out != nil,
+            warn: { DiagnosticPrinter.writeError("warning: \($0)") })
         await connection.close()
         switch output {
         case .text: print(PlanRenderer.text(plan, color: isatty(STDOUT_FILENO) == 1), terminator: "")

@@ -59,7 +59,7 @@ enum Seed {
         var echo = state.entity("apis/echo-api;rev=1")
         echo?.properties["isCurrent"] = nil
         echo?.properties["apiRevision"] = nil
-        if let echo { state.entities["apis/echo-api;rev=1"] = echo }
+        if let echo { state.put(echo) }
 
         func parameter(_ name: String, _ description: String, required: Bool) -> JSONValue {
             .object(

@@ -20,13 +20,35 @@ struct Entity: Sendable {
 
 /// The persisted part of the emulator: entities, current API revisions and counters.
 struct EmulatorState: Sendable {
-    var entities: [String: Entity] = [:]
+    /// Lower-cased key → entity. Change it only through `put`, `save` and `removeTree`, which keep the
+    /// indexes below in step (lists by parent and kind must not scan the whole store on a large instance).
+    private(set) var entities: [String: Entity] = [:]
+    /// `parent\0kind` (lower-cased parent) → lower-cased keys.
+    private var childIndex: [String: Set<String>] = [:]
+    /// kind → lower-cased keys.
+    private var kindIndex: [String: Set<String>] = [:]
     /// Lower-cased API id (without `;rev=`) → current revision number.
     var currentRevision: [String: String] = [:]
     var seq = 0
     var rowVersion: UInt64 = 0
 
     func entity(_ key: String) -> Entity? { entities[key.lowercased()] }
+
+    private static func childKey(parent: String, kind: String) -> String { parent.lowercased() + "\u{0}" + kind }
+
+    /// Stores `entity` under its lower-cased key, replacing any entity there, and indexes it.
+    mutating func put(_ entity: Entity) {
+        let lower = entity.key.lowercased()
+        if let old = entities[lower] { unindex(old, lower) }
+        entities[lower] = entity
+        childIndex[Self.childKey(parent: entity.parentKey, kind: entity.kind), default: []].insert(lower)
+        kindIndex[entity.kind, default: []].insert(lower)
+    }
+
+    private mutating func unindex(_ entity: Entity, _ lower: String) {
+        childIndex[Self.childKey(parent: entity.parentKey, kind: entity.kind)]?.remove(lower)
+        kindIndex[entity.kind]?.remove(lower)
+    }
 
     mutating func nextEtag() -> String {
         rowVersion += 1
@@ -50,7 +72,7 @@ struct EmulatorState: Sendable {
         seq += 1
         let entity = Entity(
             key: key, kind: kind, properties: properties, etag: etag, seq: seq, hidden: hidden ?? JSONObject())
-        entities[lower] = entity
+        put(entity)
         return entity
     }
 
@@ -58,19 +80,20 @@ struct EmulatorState: Sendable {
     mutating func removeTree(_ key: String) {
         let lower = key.lowercased()
         let prefix = lower + "/"
-        entities = entities.filter { $0.key != lower && !$0.key.hasPrefix(prefix) }
+        for (key, entity) in entities where key == lower || key.hasPrefix(prefix) {
+            unindex(entity, key)
+            entities[key] = nil
+        }
     }
 
     /// Children of `parentKey` of kind `kind`, in creation order.
     func children(of parentKey: String, kind: String) -> [Entity] {
-        let parent = parentKey.lowercased()
-        return entities.values.filter { $0.kind == kind && $0.parentKey.lowercased() == parent }.sorted {
-            $0.seq < $1.seq
-        }
+        let keys = childIndex[Self.childKey(parent: parentKey, kind: kind)] ?? []
+        return keys.compactMap { entities[$0] }.sorted { $0.seq < $1.seq }
     }
 
     func all(kind: String) -> [Entity] {
-        entities.values.filter { $0.kind == kind }.sorted { $0.seq < $1.seq }
+        (kindIndex[kind] ?? []).compactMap { entities[$0] }.sorted { $0.seq < $1.seq }
     }
 
     // MARK: - Persistence
@@ -121,9 +144,10 @@ struct EmulatorState: Sendable {
                 let etag = item["etag"]?.stringValue, let seq = item["seq"]?.numberValue,
                 let properties = item["properties"]?.objectValue, Kind.byPattern[kind] != nil
             else { throw corrupt("entities[\(offset)] is malformed") }
-            state.entities[key.lowercased()] = Entity(
-                key: key, kind: kind, properties: properties, etag: etag, seq: Int(seq),
-                hidden: item["hidden"]?.objectValue ?? JSONObject())
+            state.put(
+                Entity(
+                    key: key, kind: kind, properties: properties, etag: etag, seq: Int(seq),
+                    hidden: item["hidden"]?.objectValue ?? JSONObject()))
         }
         return state
     }

@@ -26,6 +26,11 @@ public enum Planner {
         }
         var writes: [ResourceChange] = []
         var secretsNotCompared = false
+        // Grouped once: per-API filtering of every live operation would be quadratic on large instances.
+        var operationsByAPI: [String: [Resource]] = [:]
+        for resource in live.resources.values where resource.id.kind == .apiOperation {
+            operationsByAPI[resource.id.names[0], default: []].append(resource)
+        }
         for resource in desired.sorted where resource.reconcile != .orphan {
             guard let current = live[resource.id] else {
                 let change = ResourceChange(
@@ -47,7 +52,8 @@ public enum Planner {
             }
             var reimport = false
             if let specification = resource.specification {
-                let operationChanges = operationDifferences(specification, api: resource.id.name, live: live)
+                let operationChanges = operationDifferences(
+                    specification, liveOperations: operationsByAPI[resource.id.name] ?? [])
                 if !operationChanges.isEmpty {
                     reimport = true
                     fields += operationChanges
@@ -96,10 +102,9 @@ public enum Planner {
     }
 
     /// The operations a re-import would add, remove or change, compared with the live operations of the API.
-    static func operationDifferences(_ specification: APISpecification, api: String, live: State) -> [FieldChange] {
-        let current = live.resources(of: .apiOperation).filter { $0.id.names[0] == api }
+    static func operationDifferences(_ specification: APISpecification, liveOperations: [Resource]) -> [FieldChange] {
         var liveByName: [String: Resource] = [:]
-        for operation in current { liveByName[operation.id.names[1]] = operation }
+        for operation in liveOperations { liveByName[operation.id.names[1]] = operation }
         var changes: [FieldChange] = []
         for operation in specification.operations {
             let wanted = "\(operation.method) \(operation.urlTemplate) (\(operation.displayName))"

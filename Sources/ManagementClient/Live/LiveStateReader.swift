@@ -97,48 +97,47 @@ public struct LiveStateReader: Sendable {
         let listed = request.kinds.filter { $0 != .servicePolicy }
         let readsPolicies = request.kinds.contains(.servicePolicy) || !request.apis.isEmpty || !request.products.isEmpty
         var policyScopes: [ResourceID]?
-        // Phase 1: one list per kind, and which policy scopes exist.
+        // One pass, driven by completions: the children of APIs (products) are listed as soon as the API
+        // (product) list has arrived, and policy content is fetched as soon as allPolicies has named the scopes,
+        // so no call waits for an unrelated list.
+        var apis = request.apis
+        var products = request.products
         await withTaskGroup(of: Outcome.self) { group in
+            func listChildren(_ parents: [String: Set<ResourceKind>]) {
+                for (parent, kinds) in parents.sorted(by: { $0.key < $1.key }) {
+                    for kind in kinds.sorted() { group.addTask { await list(kind, parents: [parent]) } }
+                }
+            }
             for kind in listed.sorted() {
                 group.addTask { await list(kind, parents: []) }
             }
+            if !listed.contains(.api) { listChildren(apis) }
+            if !listed.contains(.product) { listChildren(products) }
             if readsPolicies {
                 group.addTask { .policyScopes(await allPolicyScopes()) }
             }
             for await outcome in group {
                 collect(outcome, into: &state, incomplete: &incomplete, errors: &errors, scopes: &policyScopes)
+                switch outcome {
+                case .resources(_, let kind) where kind == .api && listed.contains(.api):
+                    // A missing parent has no children: list only those that exist.
+                    apis = apis.filter { state[ResourceID(.api, $0.key)] != nil }
+                    listChildren(apis)
+                case .resources(_, let kind) where kind == .product && listed.contains(.product):
+                    products = products.filter { state[ResourceID(.product, $0.key)] != nil }
+                    listChildren(products)
+                case .policyScopes(let scopes?):
+                    let targets = policyTargets(request: request, scopes: scopes, state: state)
+                    for id in targets { group.addTask { await policy(id) } }
+                default: break
+                }
             }
-        }
-        // Phase 2: children only of the APIs and products that exist (a missing parent has none), and, when
-        // allPolicies named the policy scopes, their content at the same time.
-        let apis = request.apis.filter { state[ResourceID(.api, $0.key)] != nil || !listed.contains(.api) }
-        let products = request.products.filter {
-            state[ResourceID(.product, $0.key)] != nil || !listed.contains(.product)
         }
         var scoped = request
         scoped.apis = apis
         scoped.products = products
-        let early = policyScopes.map { policyTargets(request: scoped, scopes: $0, state: state) } ?? []
-        await withTaskGroup(of: Outcome.self) { group in
-            for (api, kinds) in apis.sorted(by: { $0.key < $1.key }) {
-                for kind in kinds.sorted() {
-                    group.addTask { await list(kind, parents: [api]) }
-                }
-            }
-            for (product, kinds) in products.sorted(by: { $0.key < $1.key }) {
-                for kind in kinds.sorted() {
-                    group.addTask { await list(kind, parents: [product]) }
-                }
-            }
-            for id in early {
-                group.addTask { await policy(id) }
-            }
-            for await outcome in group {
-                collect(outcome, into: &state, incomplete: &incomplete, errors: &errors, scopes: &policyScopes)
-            }
-        }
         // Without allPolicies, probe the scopes the desired state and the listed operations could have.
-        if early.isEmpty, policyScopes == nil {
+        if policyScopes == nil {
             let probed = policyTargets(request: scoped, scopes: nil, state: state)
             await withTaskGroup(of: Outcome.self) { group in
                 for id in probed { group.addTask { await policy(id) } }
