@@ -19,6 +19,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // System library over the machine's libyaml; only `YAML` imports it.
@@ -36,6 +39,8 @@ let package = Package(
             dependencies: [
                 "Model",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -46,6 +51,12 @@ let package = Package(
             dependencies: [
                 "Model",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -71,7 +82,9 @@ let package = Package(
         .executableTarget(name: "apimsync", dependencies: ["Commands"], swiftSettings: strictSettings),
 
         .testTarget(name: "YAMLTests", dependencies: ["YAML"], swiftSettings: strictSettings),
-        .testTarget(name: "PlannerTests", dependencies: ["Planner", "Model"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "PlannerTests", dependencies: ["Planner", "Model"], exclude: ["Snapshots"],
+            swiftSettings: strictSettings),
         .testTarget(
             name: "ExecutorTests",
             dependencies: ["Executor", "Planner", "Manifests", "Model", "Emulator", "ManagementClient"],
@@ -87,6 +100,8 @@ let package = Package(
             name: "EmulatorTests",
             dependencies: [
                 "Emulator", "Model",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
