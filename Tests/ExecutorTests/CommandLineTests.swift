@@ -48,4 +48,24 @@ import Testing
         #expect(local.output.contains("targets the embedded emulator"))
         await lab.shutdown()
     }
+
+    @Test func validateShowsTheSourceLineAndACaretAndExitsOne() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: CrashRecoveryTests.binary.path))
+        let lab = try await LabHarness()
+        await lab.shutdown()
+        let bad = URL(fileURLWithPath: lab.configPath).deletingLastPathComponent().appendingPathComponent(
+            "resources/bad.yaml")
+        try "apiVersion: apimsync/v1\nkind: Backend\nmetadata:\n  name: x\n spec: {}\n".write(
+            to: bad, atomically: true, encoding: .utf8)
+        let result = try run(["validate", "--config", lab.configPath], environment: [:])
+        #expect(result.status == 1)
+        #expect(
+            result.output.contains(
+                "resources/bad.yaml:5:2: error: did not find expected key (while parsing a block mapping at line 1, column 1)\n spec: {}\n ^\n"
+            ), "\(result.output)")
+        try FileManager.default.removeItem(at: bad)
+        let valid = try run(["validate", "--config", lab.configPath], environment: [:])
+        #expect(valid.status == 0, "\(valid.output)")
+        #expect(valid.output.contains("valid, 18 resources (environments: local, prod)"))
+    }
 }
