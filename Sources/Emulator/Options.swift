@@ -102,20 +102,27 @@ public struct LatencySpec: Sendable, Equatable {
 
 /// Seeded fault injection: fractions of requests answered with a status, or dropped (`drop`).
 public struct FaultSpec: Sendable, Equatable {
-    /// One fault rule: an outcome with a probability, optionally only for one HTTP method.
+    /// One fault rule: an outcome with a probability, optionally only for one HTTP method and one entity path.
     public struct Rule: Sendable, Equatable {
         public enum Outcome: Sendable, Equatable {
             case status(Int)
             case drop
         }
         public var method: String?
+        /// A service-relative path (`backends/b1`, case-insensitive) the rule is limited to; `nil` for all.
+        public var path: String?
         public var outcome: Outcome
         public var probability: Double
 
-        public init(method: String? = nil, outcome: Outcome, probability: Double) {
+        public init(method: String? = nil, path: String? = nil, outcome: Outcome, probability: Double) {
             self.method = method
+            self.path = path?.lowercased()
             self.outcome = outcome
             self.probability = probability
+        }
+
+        func applies(method: String, path: String) -> Bool {
+            (self.method == nil || self.method == method) && (self.path == nil || self.path == path.lowercased())
         }
     }
 
@@ -123,20 +130,30 @@ public struct FaultSpec: Sendable, Equatable {
 
     public init(rules: [Rule] = []) { self.rules = rules }
 
-    /// Parses `429=0.1,503=0.05,drop=0.02,PUT:503=0.2`.
+    /// Parses `429=0.1,503=0.05,drop=0.02,PUT:503=0.2`; `PUT:400@backends/b1=1` limits a rule to one entity.
     public init(parsing text: String) throws {
         var rules: [Rule] = []
         for item in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) })
         where !item.isEmpty {
             let pair = item.split(separator: "=", omittingEmptySubsequences: false).map(String.init)
             guard pair.count == 2, let probability = Double(pair[1]), (0...1).contains(probability) else {
-                throw EmulatorSpecError("invalid fault '\(item)': expected [METHOD:]STATUS=FRACTION or drop=FRACTION")
+                throw EmulatorSpecError(
+                    "invalid fault '\(item)': expected [METHOD:]STATUS[@PATH]=FRACTION or drop[@PATH]=FRACTION")
             }
             var key = pair[0]
             var method: String?
             if let colon = key.firstIndex(of: ":") {
                 method = key[..<colon].uppercased()
                 key = String(key[key.index(after: colon)...])
+            }
+            var path: String?
+            if let at = key.firstIndex(of: "@") {
+                path = String(key[key.index(after: at)...])
+                key = String(key[..<at])
+                guard let path, !path.isEmpty, !path.hasPrefix("/") else {
+                    throw EmulatorSpecError(
+                        "invalid fault '\(item)': the path after '@' is service-relative, e.g. backends/b1")
+                }
             }
             let outcome: Rule.Outcome
             if key.lowercased() == "drop" {
@@ -146,7 +163,7 @@ public struct FaultSpec: Sendable, Equatable {
             } else {
                 throw EmulatorSpecError("invalid fault '\(item)': '\(key)' is neither a 4xx/5xx status nor 'drop'")
             }
-            rules.append(Rule(method: method, outcome: outcome, probability: probability))
+            rules.append(Rule(method: method, path: path, outcome: outcome, probability: probability))
         }
         self.init(rules: rules)
     }

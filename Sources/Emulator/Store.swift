@@ -192,7 +192,7 @@ actor EmulatorStore {
             throttled.headers.append(contentsOf: limit.headers)
             return throttled
         }
-        if var fault = injectFault(method: request.method) {
+        if var fault = injectFault(method: request.method, path: segments.joined(separator: "/")) {
             fault.headers.append(contentsOf: limit.headers)
             return fault
         }
@@ -322,11 +322,11 @@ actor EmulatorStore {
     }
 
     /// One PRNG draw per request (when faults are configured), so a seed reproduces the same faults.
-    private func injectFault(method: String) -> EmuResponse? {
+    private func injectFault(method: String, path: String) -> EmuResponse? {
         guard !options.faults.isEmpty else { return nil }
         let draw = faultRandom.unit()
         var cumulative = 0.0
-        for rule in options.faults.rules where rule.method == nil || rule.method == method {
+        for rule in options.faults.rules where rule.applies(method: method, path: path) {
             cumulative += rule.probability
             guard draw < cumulative else { continue }
             stats.faultsInjected += 1

@@ -101,29 +101,39 @@ import Testing
     }
 
     @Test func aPermanentFailureSkipsOnlyItsDependantsAndTheNextRunConverges() async throws {
-        let failing = FailingTransport(method: "PUT", pathSuffix: "/backends/aoai-apimaoai01")
-        let lab = try await LabHarness(transport: failing)
+        let stateFile = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "apimsync-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: stateFile) }
+        var faulty = EmulatorOptions()
+        faulty.stateFile = stateFile.path
+        faulty.seed = 7
+        faulty.faults = try FaultSpec(parsing: "PUT:400@backends/aoai-apimaoai01=1")
+        let lab = try await LabHarness(options: faulty)
         let (plan, desired) = try await lab.plan()
         let report = await lab.apply(plan, desired: desired)
         let failed = report.outcomes.filter { if case .failed = $0.outcome { true } else { false } }.map(\.change.id)
         let skipped = report.outcomes.filter { if case .skipped = $0.outcome { true } else { false } }.map(\.change.id)
         #expect(failed == [ResourceID(.backend, "aoai-apimaoai01")])
-        // The pool needs the backend, the API policy routes to the pool: both wait; nothing else does.
+        // The pool needs the backend, the API policy routes to both: they wait; nothing else does.
         #expect(Set(skipped) == [ResourceID(.backend, "aoai-gpt-4o-pool"), ResourceID(.apiPolicy, "aoai")])
         #expect(report.applied == plan.changes.count - 3)
         let message = report.outcomes.first { $0.change.id == ResourceID(.backend, "aoai-apimaoai01") }.map {
             "\($0.outcome)"
         }
-        #expect(message?.contains("injected permanent failure") == true)
         #expect(message?.contains("PUT backends/aoai-apimaoai01") == true)
-
-        // The fault is gone: the next run applies exactly what is missing.
-        let healthy = try lab.healthyClient()
-        let (rerun, _) = try await lab.plan(using: healthy)
-        #expect(Set(rerun.changes.map(\.id)) == Set([ResourceID(.backend, "aoai-apimaoai01")] + skipped))
-        #expect(await lab.apply(rerun, desired: desired, using: healthy).succeeded)
-        #expect(try await lab.plan(using: healthy).0.changes.isEmpty)
+        #expect(message?.contains("HTTP 400") == true)
+        #expect(await lab.emulator.stats().faultsInjected >= 1)
         await lab.shutdown()
+
+        // The same instance without the fault: the next run applies exactly what is missing.
+        var healthy = EmulatorOptions()
+        healthy.stateFile = stateFile.path
+        let next = try await LabHarness(options: healthy)
+        let (rerun, _) = try await next.plan()
+        #expect(Set(rerun.changes.map(\.id)) == Set([ResourceID(.backend, "aoai-apimaoai01")] + skipped))
+        #expect(await next.apply(rerun, desired: desired).succeeded)
+        #expect(try await next.plan().0.changes.isEmpty)
+        await next.shutdown()
     }
 
     @Test func aChangeInApimAfterTheSavedPlanIsNotOverwritten() async throws {

@@ -20,11 +20,8 @@ final class LabHarness {
 
     /// - Parameters:
     ///   - repository: the repository inside `manifests/` to use (`""` for the lab, `examples/plain`).
-    ///   - transport: wraps the client's transport, e.g. to fail one request permanently.
-    init(
-        repository: String = "examples/plain", options: EmulatorOptions = EmulatorOptions(),
-        transport: (any HTTPTransport)? = nil
-    ) async throws {
+    ///   - options: the emulator's options (latency, faults, a state file shared between runs).
+    init(repository: String = "examples/plain", options: EmulatorOptions = EmulatorOptions()) async throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("apimsync-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: Self.repositoryManifests, to: root.appendingPathComponent("manifests"))
@@ -34,12 +31,10 @@ final class LabHarness {
         var options = options
         options.token = "test-token"
         emulator = try await EmulatorServer.start(options)
-        client = try Self.client(for: emulator, options: options, transport: transport)
+        client = try Self.client(for: emulator, options: options)
     }
 
-    static func client(
-        for emulator: RunningEmulator, options: EmulatorOptions, transport: (any HTTPTransport)?
-    ) throws -> ARMClient {
+    static func client(for emulator: RunningEmulator, options: EmulatorOptions) throws -> ARMClient {
         var retry = RetryPolicy.default
         retry.baseDelaySeconds = 0.01
         retry.maxDelaySeconds = 0.05
@@ -47,19 +42,10 @@ final class LabHarness {
             resourceManagerURL: emulator.baseURL, subscriptionID: options.subscriptionId,
             resourceGroup: options.resourceGroup, serviceName: options.serviceName, retry: retry,
             pollingIntervalSeconds: 0.01, minimumPollingIntervalSeconds: 0.01)
-        return try ARMClient(
-            configuration: configuration, credential: StaticTokenCredential(token: "test-token"),
-            transport: transport ?? AsyncHTTPTransport.shared)
+        return try ARMClient(configuration: configuration, credential: StaticTokenCredential(token: "test-token"))
     }
 
     deinit { try? FileManager.default.removeItem(at: root) }
-
-    /// A client with the plain transport, for the run after an injected fault is removed.
-    func healthyClient() throws -> ARMClient {
-        var options = EmulatorOptions()
-        options.token = "test-token"
-        return try Self.client(for: emulator, options: options, transport: nil)
-    }
 
     func shutdown() async { try? await emulator.shutdown() }
 
@@ -105,22 +91,5 @@ final class LabHarness {
         let text = try String(contentsOf: url, encoding: .utf8)
         #expect(text.contains(old), "\(relativePath) does not contain \(old)")
         try text.replacingOccurrences(of: old, with: new).write(to: url, atomically: true, encoding: .utf8)
-    }
-}
-
-/// Fails chosen requests permanently with an ARM validation error, passing everything else through.
-struct FailingTransport: HTTPTransport {
-    let base: any HTTPTransport = AsyncHTTPTransport.shared
-    let method: String
-    let pathSuffix: String
-
-    func send(_ request: TransportRequest, timeout: Duration) async throws -> TransportResponse {
-        let path = request.url.split(separator: "?").first.map(String.init) ?? request.url
-        if request.method == method, path.hasSuffix(pathSuffix) {
-            let body = #"{"error":{"code":"ValidationError","message":"injected permanent failure","details":null}}"#
-            return TransportResponse(
-                status: 400, headers: [("content-type", "application/json")], body: Array(body.utf8))
-        }
-        return try await base.send(request, timeout: timeout)
     }
 }
