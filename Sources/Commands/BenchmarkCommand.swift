@@ -9,7 +9,7 @@ struct BenchmarkCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "benchmark",
         abstract: "Measure apimsync on generated workloads (use a release build: swift run -c release).",
-        subcommands: [ValidateBenchmark.self, ReconcileBenchmark.self]
+        subcommands: [ValidateBenchmark.self, ReconcileBenchmark.self, ThrottlingBenchmark.self]
     )
 }
 

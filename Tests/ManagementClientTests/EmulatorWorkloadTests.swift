@@ -116,10 +116,9 @@ import Testing
         #expect(stats.throttled <= 1)
         #expect(stats.byStatus[201] == 500)
         #expect(stats.byStatus[200] == 700)
+        // The buckets really slow the run down (a lower bound holds on any machine). How close it stays to what
+        // they allow is a performance claim: `apimsync benchmark throttling` measures it on a release build.
         #expect(seconds >= ideal * 0.9)
-        // The phases run one after another, so the delete phase and the tail of each phase add processing time the
-        // buckets do not account for (≈0.3–1 s for a debug build on a busy 2-core machine).
-        #expect(seconds <= ideal * 1.2 + 1)
     }
 
     @Test func longRunningOperationsArePolledAgainstTheEmulator() async throws {

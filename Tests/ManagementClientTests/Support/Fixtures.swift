@@ -31,12 +31,14 @@ enum Fixture {
     static func client(
         _ server: StandInServer, retry: RetryPolicy = .fast, pacing: PacingPolicy = .unlimited(),
         credential: any TokenCredential = StaticTokenCredential(token: Fixture.token),
-        transport: any HTTPTransport = AsyncHTTPTransport.shared, logger: Logger? = nil, longRunningTimeout: Double = 10
+        transport: any HTTPTransport = AsyncHTTPTransport.shared, logger: Logger? = nil,
+        longRunningTimeout: Double = 10,
+        clock: any ARMClock = SystemARMClock()
     ) throws -> ARMClient {
         try ARMClient(
             configuration: configuration(
                 server.baseURL, retry: retry, pacing: pacing, longRunningTimeout: longRunningTimeout),
-            credential: credential, transport: transport, jitter: JitterSource(seed: 42),
+            credential: credential, transport: transport, jitter: JitterSource(seed: 42), clock: clock,
             logger: logger ?? Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
     }
 
