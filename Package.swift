@@ -87,7 +87,7 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(
             name: "ExecutorTests",
-            dependencies: ["Executor", "Planner", "Manifests", "Model", "Emulator", "ManagementClient"],
+            dependencies: ["Executor", "Planner", "Manifests", "Model", "YAML", "Emulator", "ManagementClient"],
             swiftSettings: strictSettings
         ),
         .testTarget(
