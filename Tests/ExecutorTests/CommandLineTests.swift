@@ -1,5 +1,6 @@
 import Emulator
 import Foundation
+import ManagementClient
 import Testing
 
 /// The built `apimsync` executable, run as a user would.
@@ -67,5 +68,58 @@ import Testing
         let valid = try run(["validate", "--config", lab.configPath], environment: [:])
         #expect(valid.status == 0, "\(valid.output)")
         #expect(valid.output.contains("valid, 18 resources (environments: local, prod)"))
+    }
+
+    @Test func secretValuesNeverAppearInAnyOutputOrPlanFile() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: CrashRecoveryTests.binary.path))
+        let lab = try await LabHarness()
+        try lab.edit(
+            "apimsync.yaml", replacing: "  environments:\n",
+            with: """
+                  environments:
+                    ci:
+                      target: { endpoint: \(lab.emulator.baseURL), subscriptionId: 00000000-0000-0000-0000-000000000000, resourceGroup: rg-ai-gateway, service: enterpriseapim, auth: token }
+                      variables:
+                        aoai01: https://apimaoai01.openai.azure.com
+                        aoai02: https://apimaoai02.openai.azure.com
+                        appinsightsResourceId: /subscriptions/x/resourceGroups/y/providers/microsoft.insights/components/z
+
+                """)
+        let first = "InstrumentationKey=first-Secret-4711"
+        let second = "InstrumentationKey=second-Secret-0815"
+        let config = ["--config", lab.configPath, "--env", "ci"]
+        var outputs: [String] = []
+        func call(_ arguments: [String], secret: String) throws -> (status: Int32, output: String) {
+            let result = try run(
+                arguments, environment: ["APIMSYNC_TOKEN": "test-token", "APPINSIGHTS_CONNECTION_STRING": secret])
+            outputs.append(result.output)
+            return result
+        }
+        let applied = try call(["apply"] + config + ["--auto-approve"], secret: first)
+        #expect(applied.status == 0, "\(applied.output)")
+        #expect(try await lab.client.listValue(namedValue: "appinsights-connection-string") == first)
+
+        // The secret changes in the environment: only --check-secrets can see it, and it says no more than that.
+        let unchecked = try call(["plan"] + config, secret: second)
+        #expect(unchecked.output.contains("No changes."))
+        let planFile = lab.root.appendingPathComponent("plan.json").path
+        let checked = try call(["plan"] + config + ["--check-secrets", "--out", planFile], secret: second)
+        #expect(checked.output.contains("~ namedValues/appinsights-connection-string"))
+        #expect(checked.output.contains("value: (secret) → (secret changed)"))
+        _ = try call(["plan"] + config + ["--check-secrets", "--output", "json"], secret: second)
+        _ = try call(["plan"] + config + ["--check-secrets", "--output", "markdown"], secret: second)
+        _ = try call(["render"] + config, secret: second)
+        let reapplied = try call(
+            ["apply", planFile, "--config", lab.configPath, "--log-format", "json"], secret: second)
+        #expect(reapplied.status == 0, "\(reapplied.output)")
+        #expect(try await lab.client.listValue(namedValue: "appinsights-connection-string") == second)
+
+        outputs.append(try String(contentsOfFile: planFile, encoding: .utf8))
+        for output in outputs {
+            for secret in ["first-Secret-4711", "second-Secret-0815", "test-token"] {
+                #expect(!output.contains(secret), "a secret leaked: \(output)")
+            }
+        }
+        await lab.shutdown()
     }
 }
