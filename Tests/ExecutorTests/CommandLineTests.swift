@@ -5,18 +5,8 @@ import Testing
 
 /// The built `apimsync` executable, run as a user would.
 @Suite struct CommandLineTests {
-    func run(_ arguments: [String], environment extra: [String: String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = CrashRecoveryTests.binary
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(extra) { $1 }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    func run(_ arguments: [String], environment: [String: String]) async throws -> (status: Int32, output: String) {
+        try await ChildProcess.run(CrashRecoveryTests.binary, arguments, environment: environment)
     }
 
     @Test func authCheckReadsTheTargetFromTheEnvironmentAndNeverPrintsTheToken() async throws {
@@ -30,21 +20,21 @@ import Testing
                       target: { endpoint: \(lab.emulator.baseURL), subscriptionId: 00000000-0000-0000-0000-000000000000, resourceGroup: rg-ai-gateway, service: enterpriseapim, auth: token }
 
                 """)
-        let good = try run(
+        let good = try await run(
             ["auth", "check", "--config", lab.configPath, "--env", "ci"], environment: ["APIMSYNC_TOKEN": "test-token"])
         #expect(good.status == 0, "\(good.output)")
         #expect(good.output.contains("credential: token"))
         #expect(good.output.contains("read:       GET apis -> HTTP 200"))
         #expect(!good.output.contains("test-token"))
 
-        let refused = try run(
+        let refused = try await run(
             ["auth", "check", "--config", lab.configPath, "--env", "ci"],
             environment: ["APIMSYNC_TOKEN": "not-the-token"])
         #expect(refused.status == 1)
         #expect(refused.output.contains("401"))
         #expect(!refused.output.contains("not-the-token"))
 
-        let local = try run(["auth", "check", "--config", lab.configPath, "--env", "local"], environment: [:])
+        let local = try await run(["auth", "check", "--config", lab.configPath, "--env", "local"], environment: [:])
         #expect(local.status == 0)
         #expect(local.output.contains("targets the embedded emulator"))
         await lab.shutdown()
@@ -58,14 +48,14 @@ import Testing
             "resources/bad.yaml")
         try "apiVersion: apimsync/v1\nkind: Backend\nmetadata:\n  name: x\n spec: {}\n".write(
             to: bad, atomically: true, encoding: .utf8)
-        let result = try run(["validate", "--config", lab.configPath], environment: [:])
+        let result = try await run(["validate", "--config", lab.configPath], environment: [:])
         #expect(result.status == 1)
         #expect(
             result.output.contains(
                 "resources/bad.yaml:5:2: error: did not find expected key (while parsing a block mapping at line 1, column 1)\n spec: {}\n ^\n"
             ), "\(result.output)")
         try FileManager.default.removeItem(at: bad)
-        let valid = try run(["validate", "--config", lab.configPath], environment: [:])
+        let valid = try await run(["validate", "--config", lab.configPath], environment: [:])
         #expect(valid.status == 0, "\(valid.output)")
         #expect(valid.output.contains("valid, 18 resources (environments: local, prod)"))
     }
@@ -89,27 +79,27 @@ import Testing
         let second = "InstrumentationKey=second-Secret-0815"
         let config = ["--config", lab.configPath, "--env", "ci"]
         var outputs: [String] = []
-        func call(_ arguments: [String], secret: String) throws -> (status: Int32, output: String) {
-            let result = try run(
+        func call(_ arguments: [String], secret: String) async throws -> (status: Int32, output: String) {
+            let result = try await run(
                 arguments, environment: ["APIMSYNC_TOKEN": "test-token", "APPINSIGHTS_CONNECTION_STRING": secret])
             outputs.append(result.output)
             return result
         }
-        let applied = try call(["apply"] + config + ["--auto-approve"], secret: first)
+        let applied = try await call(["apply"] + config + ["--auto-approve"], secret: first)
         #expect(applied.status == 0, "\(applied.output)")
         #expect(try await lab.client.listValue(namedValue: "appinsights-connection-string") == first)
 
         // The secret changes in the environment: only --check-secrets can see it, and it says no more than that.
-        let unchecked = try call(["plan"] + config, secret: second)
+        let unchecked = try await call(["plan"] + config, secret: second)
         #expect(unchecked.output.contains("No changes."))
         let planFile = lab.root.appendingPathComponent("plan.json").path
-        let checked = try call(["plan"] + config + ["--check-secrets", "--out", planFile], secret: second)
+        let checked = try await call(["plan"] + config + ["--check-secrets", "--out", planFile], secret: second)
         #expect(checked.output.contains("~ namedValues/appinsights-connection-string"))
         #expect(checked.output.contains("value: (secret) → (secret changed)"))
-        _ = try call(["plan"] + config + ["--check-secrets", "--output", "json"], secret: second)
-        _ = try call(["plan"] + config + ["--check-secrets", "--output", "markdown"], secret: second)
-        _ = try call(["render"] + config, secret: second)
-        let reapplied = try call(
+        _ = try await call(["plan"] + config + ["--check-secrets", "--output", "json"], secret: second)
+        _ = try await call(["plan"] + config + ["--check-secrets", "--output", "markdown"], secret: second)
+        _ = try await call(["render"] + config, secret: second)
+        let reapplied = try await call(
             ["apply", planFile, "--config", lab.configPath, "--log-format", "json"], secret: second)
         #expect(reapplied.status == 0, "\(reapplied.output)")
         #expect(try await lab.client.listValue(namedValue: "appinsights-connection-string") == second)

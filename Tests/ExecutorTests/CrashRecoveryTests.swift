@@ -43,37 +43,29 @@ import Testing
                 """)
         let (_, desired) = try await lab.plan()
 
-        func apply() throws -> Process {
-            let process = Process()
-            process.executableURL = Self.binary
-            process.arguments = [
-                "apply", "--config", lab.configPath, "--env", "ci", "--auto-approve", "--concurrency", "1",
-            ]
-            var environment = ProcessInfo.processInfo.environment
-            environment["APIMSYNC_TOKEN"] = "test-token"
-            environment["APPINSIGHTS_CONNECTION_STRING"] = "InstrumentationKey=00000000-0000-0000-0000-000000000000"
-            process.environment = environment
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            return process
+        func apply() throws -> ChildProcess {
+            try ChildProcess.start(
+                Self.binary,
+                ["apply", "--config", lab.configPath, "--env", "ci", "--auto-approve", "--concurrency", "1"],
+                environment: [
+                    "APIMSYNC_TOKEN": "test-token",
+                    "APPINSIGHTS_CONNECTION_STRING": "InstrumentationKey=00000000-0000-0000-0000-000000000000",
+                ])
         }
 
         let first = try apply()
         let deadline = ContinuousClock.now + .seconds(60)
-        while await lab.writes() < 6, first.isRunning, ContinuousClock.now < deadline {
+        while await lab.writes() < 6, first.process.isRunning, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(5))
         }
-        kill(first.processIdentifier, SIGKILL)
-        first.waitUntilExit()
-        #expect(first.terminationReason == .uncaughtSignal)
+        kill(first.process.processIdentifier, SIGKILL)
+        #expect(await first.finished().reason == .uncaughtSignal)
         let (partial, _) = try await lab.plan()
         #expect(partial.hasChanges, "the first run was killed before it finished")
         #expect(partial.changes.count < desired.count)
 
-        let second = try apply()
-        second.waitUntilExit()
-        #expect(second.terminationStatus == 0)
+        let second = try await apply().finished()
+        #expect(second.status == 0, "\(second.output)")
         let (after, _) = try await lab.plan()
         #expect(after.changes.isEmpty, "\(after.changes.map(\.id))")
         #expect(after.unchanged.count == desired.count)

@@ -38,7 +38,7 @@ import YAML
         #expect(!documents.isEmpty)
     }
 
-    @Test func theCronJobAppliesWithoutAskingAndLogsJSON() throws {
+    @Test func theCronJobAppliesWithoutAskingAndLogsJSON() async throws {
         let text = try String(
             contentsOf: Self.deploy.appendingPathComponent("kubernetes/apimsync-reconcile.yaml"), encoding: .utf8)
         let documents = try YAMLParser.parse(text, file: "apimsync-reconcile.yaml")
@@ -50,32 +50,22 @@ import YAML
         #expect(args.contains("--auto-approve"))
         #expect(args.contains("--log-format"))
         try #require(FileManager.default.isExecutableFile(atPath: CrashRecoveryTests.binary.path))
-        let output = try Self.run(args.map { $0 == "/repo/apimsync.yaml" ? "/nonexistent/apimsync.yaml" : $0 })
+        let output = try await Self.run(args.map { $0 == "/repo/apimsync.yaml" ? "/nonexistent/apimsync.yaml" : $0 })
         #expect(output.contains("cannot read the configuration '/nonexistent/apimsync.yaml'"), "\(output)")
     }
 
-    static func run(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = CrashRecoveryTests.binary
-        process.arguments = arguments
-        process.currentDirectoryURL = FileManager.default.temporaryDirectory
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return output
+    static func run(_ arguments: [String]) async throws -> String {
+        try await ChildProcess.run(CrashRecoveryTests.binary, arguments).output
     }
 
-    @Test func everyCommandLineIsAcceptedByTheCLI() throws {
+    @Test func everyCommandLineIsAcceptedByTheCLI() async throws {
         try #require(FileManager.default.isExecutableFile(atPath: CrashRecoveryTests.binary.path))
         var checked = 0
         for file in Self.yamlFiles {
             let text = try String(contentsOf: Self.deploy.appendingPathComponent(file), encoding: .utf8)
             for command in Self.commands(in: text) {
                 // Parsing happens before the configuration is read: a missing one fails later, as a usage error.
-                let output = try Self.run(command)
+                let output = try await Self.run(command)
                 for rejection in [
                     "Unknown option", "Unexpected argument", "Missing expected argument", "is not a valid value",
                 ] {

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Model
+import Synchronization
 
 /// The signed-in Azure CLI: runs `az account get-access-token --resource {resource} -o json`.
 public struct AzureCLICredential: TokenCredential {
@@ -95,7 +96,9 @@ struct ProcessResult: Sendable {
     var timedOut: Bool
 }
 
-/// Runs a child process off the cooperative pool, with a timeout; cancellation terminates it.
+/// Runs a child process without blocking a thread of the concurrency pool, with a timeout; cancellation
+/// terminates it. Output goes to temporary files (a full pipe would stall the child), and the exit is awaited
+/// through `terminationHandler`.
 enum ProcessRunner {
     static func run(
         _ executable: String, arguments: [String], environment: [String: String], timeoutSeconds: Double
@@ -104,11 +107,22 @@ enum ProcessRunner {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.environment = environment
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
+        let directory = FileManager.default.temporaryDirectory
+        let outURL = directory.appendingPathComponent("apimsync-\(UUID().uuidString).out")
+        let errURL = directory.appendingPathComponent("apimsync-\(UUID().uuidString).err")
+        FileManager.default.createFile(atPath: outURL.path, contents: nil, attributes: [.posixPermissions: 0o600])
+        FileManager.default.createFile(atPath: errURL.path, contents: nil, attributes: [.posixPermissions: 0o600])
+        defer {
+            try? FileManager.default.removeItem(at: outURL)
+            try? FileManager.default.removeItem(at: errURL)
+        }
+        let outHandle = try FileHandle(forWritingTo: outURL)
+        let errHandle = try FileHandle(forWritingTo: errURL)
+        process.standardOutput = outHandle
+        process.standardError = errHandle
         process.standardInput = FileHandle.nullDevice
+        let (exited, continuation) = AsyncStream<Void>.makeStream()
+        process.terminationHandler = { _ in continuation.finish() }
         try process.run()
         let box = ProcessBox(process)
         let timer = Task {
@@ -116,46 +130,31 @@ enum ProcessRunner {
             box.terminate(timedOut: true)
         }
         defer { timer.cancel() }
-        return await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                DispatchQueue.global().async {
-                    let errorData = DispatchQueue.global()
-                    let group = DispatchGroup()
-                    nonisolated(unsafe) var errBytes: [UInt8] = []
-                    group.enter()
-                    errorData.async {
-                        errBytes = Array(stderr.fileHandleForReading.readDataToEndOfFile())
-                        group.leave()
-                    }
-                    let outBytes = Array(stdout.fileHandleForReading.readDataToEndOfFile())
-                    group.wait()
-                    process.waitUntilExit()
-                    continuation.resume(
-                        returning: ProcessResult(
-                            status: process.terminationStatus, stdout: outBytes, stderr: errBytes,
-                            timedOut: box.timedOut))
-                }
-            }
+        await withTaskCancellationHandler {
+            for await _ in exited {}
         } onCancel: {
             box.terminate(timedOut: false)
         }
+        try? outHandle.close()
+        try? errHandle.close()
+        let stdout = (try? Data(contentsOf: outURL)).map(Array.init) ?? []
+        let stderr = (try? Data(contentsOf: errURL)).map(Array.init) ?? []
+        return ProcessResult(status: process.terminationStatus, stdout: stdout, stderr: stderr, timedOut: box.timedOut)
     }
 }
 
-/// The running process, shared between the reader, the timer and the cancellation handler.
-private final class ProcessBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private let process: Process
-    private var didTimeOut = false
+/// The running process, shared between the timer and the cancellation handler.
+private final class ProcessBox: Sendable {
+    private let state: Mutex<(process: Process, timedOut: Bool)>
 
-    init(_ process: Process) { self.process = process }
+    init(_ process: Process) { state = Mutex((process, false)) }
 
-    var timedOut: Bool { lock.withLock { didTimeOut } }
+    var timedOut: Bool { state.withLock { $0.timedOut } }
 
     func terminate(timedOut: Bool) {
-        lock.withLock {
-            if timedOut { didTimeOut = true }
-            if process.isRunning { process.terminate() }
+        state.withLock { state in
+            if timedOut { state.timedOut = true }
+            if state.process.isRunning { state.process.terminate() }
         }
     }
 }

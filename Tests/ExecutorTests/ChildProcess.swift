@@ -1,0 +1,49 @@
+import Foundation
+
+/// Runs the `apimsync` binary without ever blocking a thread of the concurrency pool: tests that block it (with
+/// `waitUntilExit`, or reading a pipe to its end) starve the in-process emulator the child is talking to, which on
+/// a 2-core machine stalls everything. Output goes to a file; exit is awaited through `terminationHandler`.
+struct ChildProcess {
+    let process: Process
+    private let exited: AsyncStream<Void>
+    private let outputFile: URL
+
+    /// Starts `binary` with `arguments`; `environment` is added to this process's environment.
+    static func start(_ binary: URL, _ arguments: [String], environment: [String: String] = [:]) throws -> ChildProcess
+    {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.currentDirectoryURL = FileManager.default.temporaryDirectory
+        let outputFile = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "apimsync-out-\(UUID().uuidString)")
+        FileManager.default.createFile(atPath: outputFile.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: outputFile)
+        process.standardOutput = handle
+        process.standardError = handle
+        let (exited, continuation) = AsyncStream<Void>.makeStream()
+        process.terminationHandler = { _ in
+            try? handle.close()
+            continuation.finish()
+        }
+        try process.run()
+        return ChildProcess(process: process, exited: exited, outputFile: outputFile)
+    }
+
+    /// Waits for the child to end; its exit status, how it ended, and everything it wrote.
+    func finished() async -> (status: Int32, reason: Process.TerminationReason, output: String) {
+        for await _ in exited {}
+        let output = (try? String(contentsOf: outputFile, encoding: .utf8)) ?? ""
+        try? FileManager.default.removeItem(at: outputFile)
+        return (process.terminationStatus, process.terminationReason, output)
+    }
+
+    /// Runs to the end.
+    static func run(
+        _ binary: URL, _ arguments: [String], environment: [String: String] = [:]
+    ) async throws -> (status: Int32, output: String) {
+        let result = await try start(binary, arguments, environment: environment).finished()
+        return (result.status, result.output)
+    }
+}
