@@ -12,14 +12,7 @@ import Testing
     @Test func authCheckReadsTheTargetFromTheEnvironmentAndNeverPrintsTheToken() async throws {
         try #require(FileManager.default.isExecutableFile(atPath: CrashRecoveryTests.binary.path))
         let lab = try await LabHarness()
-        try lab.edit(
-            "apimsync.yaml", replacing: "  environments:\n",
-            with: """
-                  environments:
-                    ci:
-                      target: { endpoint: \(lab.emulator.baseURL), subscriptionId: 00000000-0000-0000-0000-000000000000, resourceGroup: rg-ai-gateway, service: enterpriseapim, auth: token }
-
-                """)
+        try lab.addEndpointEnvironment()
         let good = try await run(
             ["auth", "check", "--config", lab.configPath, "--env", "ci"], environment: ["APIMSYNC_TOKEN": "test-token"])
         #expect(good.status == 0, "\(good.output)")
@@ -63,18 +56,7 @@ import Testing
     @Test func secretValuesNeverAppearInAnyOutputOrPlanFile() async throws {
         try #require(FileManager.default.isExecutableFile(atPath: CrashRecoveryTests.binary.path))
         let lab = try await LabHarness()
-        try lab.edit(
-            "apimsync.yaml", replacing: "  environments:\n",
-            with: """
-                  environments:
-                    ci:
-                      target: { endpoint: \(lab.emulator.baseURL), subscriptionId: 00000000-0000-0000-0000-000000000000, resourceGroup: rg-ai-gateway, service: enterpriseapim, auth: token }
-                      variables:
-                        aoai01: https://apimaoai01.openai.azure.com
-                        aoai02: https://apimaoai02.openai.azure.com
-                        appinsightsResourceId: /subscriptions/x/resourceGroups/y/providers/microsoft.insights/components/z
-
-                """)
+        try lab.addEndpointEnvironment()
         let first = "InstrumentationKey=first-Secret-4711"
         let second = "InstrumentationKey=second-Secret-0815"
         let config = ["--config", lab.configPath, "--env", "ci"]

@@ -24,23 +24,7 @@ import Testing
         var options = EmulatorOptions()
         options.latency = LatencySpec(meanMilliseconds: 60)
         let lab = try await LabHarness(options: options)
-        try lab.edit(
-            "apimsync.yaml", replacing: "  environments:\n",
-            with: """
-                  environments:
-                    ci:
-                      target:
-                        endpoint: \(lab.emulator.baseURL)
-                        subscriptionId: \(options.subscriptionId)
-                        resourceGroup: \(options.resourceGroup)
-                        service: \(options.serviceName)
-                        auth: token
-                      variables:
-                        aoai01: https://apimaoai01.openai.azure.com
-                        aoai02: https://apimaoai02.openai.azure.com
-                        appinsightsResourceId: /subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-ai-gateway/providers/microsoft.insights/components/appi-ai-gateway
-
-                """)
+        try lab.addEndpointEnvironment()
         let (_, desired) = try await lab.plan()
 
         func apply() throws -> ChildProcess {

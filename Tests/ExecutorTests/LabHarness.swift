@@ -86,6 +86,29 @@ final class LabHarness {
         return ["PUT", "PATCH", "DELETE", "POST"].reduce(0) { $0 + (stats.byMethod[$1] ?? 0) }
     }
 
+    /// Adds an environment `ci` that reaches this harness's emulator as an ARM endpoint with a static token
+    /// (`APIMSYNC_TOKEN=test-token`), with the `local` environment's variables, for runs of the real binary.
+    func addEndpointEnvironment() throws {
+        let options = EmulatorOptions()
+        try edit(
+            "apimsync.yaml", replacing: "  environments:\n",
+            with: """
+                  environments:
+                    ci:
+                      target:
+                        endpoint: \(emulator.baseURL)
+                        subscriptionId: \(options.subscriptionId)
+                        resourceGroup: \(options.resourceGroup)
+                        service: \(options.serviceName)
+                        auth: token
+                      variables:
+                        aoai01: https://apimaoai01.openai.azure.com
+                        aoai02: https://apimaoai02.openai.azure.com
+                        appinsightsResourceId: /subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-ai-gateway/providers/microsoft.insights/components/appi-ai-gateway
+
+                """)
+    }
+
     func edit(_ relativePath: String, replacing old: String, with new: String) throws {
         let url = URL(fileURLWithPath: configPath).deletingLastPathComponent().appendingPathComponent(relativePath)
         let text = try String(contentsOf: url, encoding: .utf8)
