@@ -18,7 +18,7 @@ struct ChildProcess {
         process.currentDirectoryURL = FileManager.default.temporaryDirectory
         let outputFile = FileManager.default.temporaryDirectory.appendingPathComponent(
             "apimsync-out-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: outputFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: outputFile.path, contents: nil)
         let handle = try FileHandle(forWritingTo: outputFile)
         process.standardOutput = handle
         process.standardError = handle
@@ -43,7 +43,7 @@ struct ChildProcess {
     static func run(
         _ binary: URL, _ arguments: [String], environment: [String: String] = [:]
     ) async throws -> (status: Int32, output: String) {
-        let result = await try start(binary, arguments, environment: environment).finished()
+        let result = try await start(binary, arguments, environment: environment).finished()
         return (result.status, result.output)
     }
 }

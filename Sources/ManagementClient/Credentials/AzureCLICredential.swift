@@ -110,8 +110,8 @@ enum ProcessRunner {
         let directory = FileManager.default.temporaryDirectory
         let outURL = directory.appendingPathComponent("apimsync-\(UUID().uuidString).out")
         let errURL = directory.appendingPathComponent("apimsync-\(UUID().uuidString).err")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil, attributes: [.posixPermissions: 0o600])
-        FileManager.default.createFile(atPath: errURL.path, contents: nil, attributes: [.posixPermissions: 0o600])
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil, attributes: [.posixPermissions: 0o600])
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil, attributes: [.posixPermissions: 0o600])
         defer {
             try? FileManager.default.removeItem(at: outURL)
             try? FileManager.default.removeItem(at: errURL)
