@@ -25,7 +25,7 @@ public enum Planner {
             live.insert(normalized)
         }
         var writes: [ResourceChange] = []
-        var secretsNotCompared = false
+        var secretsNotCompared: [String] = []
         // Grouped once: per-API filtering of every live operation would be quadratic on large instances.
         var operationsByAPI: [String: [Resource]] = [:]
         for resource in live.resources.values where resource.id.kind == .apiOperation {
@@ -46,8 +46,14 @@ public enum Planner {
                     if want != have {
                         fields.append(FieldChange(path: "value", before: "(secret)", after: "(secret changed)"))
                     }
+                } else if secrets.checked {
+                    let why =
+                        secrets.desired[resource.id] == nil
+                        ? "\(resource.secret.map(String.init(describing:)) ?? "its source") is not set here"
+                        : "its live value could not be read"
+                    secretsNotCompared.append("\(resource.id) (\(why))")
                 } else {
-                    secretsNotCompared = true
+                    secretsNotCompared.append(resource.id.description)
                 }
             }
             var reimport = false
@@ -70,10 +76,10 @@ public enum Planner {
                 reimport: reimport)
             if resource.reconcile == .skip { plan.skipped.append(change) } else { writes.append(change) }
         }
-        if secretsNotCompared {
+        if !secretsNotCompared.isEmpty {
             plan.notes.append(
                 secrets.checked
-                    ? "some secret values could not be read and were not compared"
+                    ? "secret values not compared: " + secretsNotCompared.joined(separator: ", ")
                     : "secret values were not compared (run with --check-secrets to compare them by SHA-256)")
         }
 
