@@ -146,6 +146,13 @@ enum Fixture {
         #expect(!PlanRenderer.json(plan).contains("aa") && !PlanRenderer.json(plan).contains("\"bb\""))
     }
 
+    @Test func aSecretNotSetHereIsNamedInTheNotes() {
+        let missing = SecretDigests(desired: [:], live: [Fixture.key.id: "aa"], checked: true)
+        let plan = Planner.plan(desired: Fixture.desired, live: Fixture.live, secrets: missing)
+        #expect(plan.changes.isEmpty)
+        #expect(plan.notes == ["secret values not compared: namedValues/key (env:KEY is not set here)"])
+    }
+
     @Test func liveOnlyResourcesAreUnmanagedUnlessPruneOwnsThem() {
         var live = Fixture.live
         live.insert(
