@@ -89,10 +89,13 @@ struct ApplyCommand: AsyncParsableCommand {
             }
             plan = saved.plan
         } else {
+            DiagnosticPrinter.progress("Reading \(connection.description) and planning…")
+            let planning = ContinuousClock.now
             plan = await PlanPipeline.plan(
                 desired: desired, config: config, client: connection.client, configPath: configPath,
                 checkSecrets: checkSecrets, allowMassDelete: allowMassDelete, withETags: false,
                 warn: { DiagnosticPrinter.writeError("warning: \($0)") })
+            DiagnosticPrinter.progress("Planned in \(DiagnosticPrinter.seconds(since: planning)).")
             if logFormat == .text { Console.write(PlanRenderer.text(plan, color: Terminal.isInteractive)) }
         }
         guard plan.blockers.isEmpty else {

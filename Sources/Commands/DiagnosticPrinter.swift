@@ -21,6 +21,18 @@ enum DiagnosticPrinter {
         return "\(diagnostic)\n\(line)\n\(indent)^"
     }
 
+    /// A progress line for people watching a terminal; nothing when standard error is not one.
+    static func progress(_ line: String) {
+        if isatty(STDERR_FILENO) == 1 { writeError(line) }
+    }
+
+    /// `1.2 s` since `start`.
+    static func seconds(since start: ContinuousClock.Instant) -> String {
+        let elapsed = start.duration(to: .now)
+        let value = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return String(format: "%.1f s", value)
+    }
+
     static func writeError(_ line: String) {
         FileHandle.standardError.write(Data((line + "\n").utf8))
     }

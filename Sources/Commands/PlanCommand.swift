@@ -62,10 +62,13 @@ struct PlanCommand: AsyncParsableCommand {
             throw ValidationError("environment '\(name)' has no target in \(configPath)")
         }
         let connection = try await TargetConnection.open(environment, configPath: configPath, concurrency: concurrency)
+        DiagnosticPrinter.progress("Reading \(connection.description) and planning…")
+        let planning = ContinuousClock.now
         let plan = await PlanPipeline.plan(
             desired: loaded.state, config: config, client: connection.client, configPath: configPath,
             checkSecrets: checkSecrets, allowMassDelete: allowMassDelete, withETags: out != nil,
             warn: { DiagnosticPrinter.writeError("warning: \($0)") })
+        DiagnosticPrinter.progress("Planned in \(DiagnosticPrinter.seconds(since: planning)).")
         await connection.close()
         switch output {
         case .text: print(PlanRenderer.text(plan, color: isatty(STDOUT_FILENO) == 1), terminator: "")
