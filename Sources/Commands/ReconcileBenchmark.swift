@@ -169,7 +169,7 @@ struct ReconcileBenchmark: AsyncParsableCommand {
         let pageSize = 100
         func pages(_ count: Int) -> Int { max(1, (count + pageSize - 1) / pageSize) }
         var total = 0
-        for kind in Set(desired.resources.keys.map { LiveStateReader.Request.topLevel($0.kind) })
+        for kind in Set(desired.resources.keys.map { $0.kind.owningKind ?? $0.kind })
         where kind != .servicePolicy {
             let live = (try? await client.list(kind).count) ?? 0
             total += pages(live)

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Model
 
 /// A pending or finished long-running operation.
@@ -228,13 +229,15 @@ actor EmulatorStore {
         return response
     }
 
+    static let logger = Logger(label: "apimsync.emulator")
+
     private func persist() {
         guard let file = options.stateFile else { return }
         do {
             try Self.write(state, to: file)
         } catch {
-            // A failed write must not go unnoticed: it is reported on stderr; the request still succeeded in memory.
-            FileHandle.standardError.write(Data("apimsync emulator: cannot write state file \(file): \(error)\n".utf8))
+            // A failed write must not go unnoticed; the request still succeeded in memory.
+            Self.logger.error("cannot write the state file", metadata: ["file": "\(file)", "error": "\(error)"])
         }
     }
 

@@ -27,11 +27,11 @@ actor KeyedLocks {
 
     /// The lock a change needs, if any.
     static func key(for id: ResourceID) -> String? {
-        switch id.kind {
-        case .api, .apiOperation, .apiPolicy, .apiOperationPolicy, .apiDiagnostic, .apiTag:
-            "apis/" + id.names[0].lowercased()
-        case .namedValue: "namedValues"
-        default: nil
+        let top = id.owner ?? id
+        switch top.kind {
+        case .api: return "apis/" + top.name.lowercased()
+        case .namedValue: return "namedValues"
+        default: return nil
         }
     }
 }

@@ -23,6 +23,9 @@ public struct ResourceID: Hashable, Sendable, Comparable, CustomStringConvertibl
     /// The entity's own name (the last path segment with a name), or `policy` for the service policy.
     public var name: String { names.last ?? "policy" }
 
+    /// The top-level entity that owns this one (its API or product), or `nil` for a top-level entity.
+    public var owner: ResourceID? { kind.owningKind.map { ResourceID($0, names[0]) } }
+
     /// The ARM path relative to `…/service/{serviceName}/`.
     public var armPath: String {
         var remaining = names[...]

@@ -67,6 +67,16 @@ public enum ResourceKind: String, CaseIterable, Sendable, Codable, Comparable {
         }
     }
 
+    /// The top-level kind whose entity owns entities of this kind: deleting an API deletes its operations,
+    /// policies, diagnostics and tag links; deleting a product its links and policy. `nil` for top-level kinds.
+    public var owningKind: ResourceKind? {
+        switch self {
+        case .apiOperation, .apiPolicy, .apiOperationPolicy, .apiDiagnostic, .apiTag: .api
+        case .productApi, .productGroup, .productPolicy: .product
+        default: nil
+        }
+    }
+
     /// Whether this kind is an association without properties of its own (PUT with no body, no ETag).
     public var isLink: Bool {
         switch self {

@@ -5,18 +5,11 @@ enum LiveDependencies {
     static func of(_ resource: Resource, namedValuesByDisplayName: [String: ResourceID]) -> Set<ResourceID> {
         var result: Set<ResourceID> = []
         let id = resource.id
+        if let owner = id.owner { result.insert(owner) }
         switch id.kind {
-        case .apiOperation, .apiPolicy, .apiDiagnostic, .apiOperationPolicy:
-            result.insert(ResourceID(.api, id.names[0]))
-            if id.kind == .apiOperationPolicy { result.insert(ResourceID(.apiOperation, id.names[0], id.names[1])) }
-        case .apiTag:
-            result.insert(ResourceID(.api, id.names[0]))
-            result.insert(ResourceID(.tag, id.names[1]))
-        case .productApi:
-            result.insert(ResourceID(.product, id.names[0]))
-            result.insert(ResourceID(.api, id.names[1]))
-        case .productGroup, .productPolicy:
-            result.insert(ResourceID(.product, id.names[0]))
+        case .apiOperationPolicy: result.insert(ResourceID(.apiOperation, id.names[0], id.names[1]))
+        case .apiTag: result.insert(ResourceID(.tag, id.names[1]))
+        case .productApi: result.insert(ResourceID(.api, id.names[1]))
         default: break
         }
         let properties = resource.properties
@@ -48,14 +41,5 @@ enum LiveDependencies {
     /// `/backends/x` (or a full ARM id) as a resource id.
     static func relative(_ text: String) -> ResourceID? {
         text.hasPrefix("/") ? ResourceID(armID: text) : nil
-    }
-
-    /// The resource whose deletion deletes this one too (an API for its policies, a product for its links).
-    static func owningParent(_ id: ResourceID) -> ResourceID? {
-        switch id.kind {
-        case .apiOperation, .apiPolicy, .apiOperationPolicy, .apiDiagnostic, .apiTag: ResourceID(.api, id.names[0])
-        case .productApi, .productGroup, .productPolicy: ResourceID(.product, id.names[0])
-        default: nil
-        }
     }
 }

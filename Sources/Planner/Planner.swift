@@ -143,7 +143,7 @@ public enum Planner {
         for resource in live.sorted where desired[resource.id] == nil {
             let id = resource.id
             if derivedKinds.contains(id.kind) || builtIns.contains(id) { continue }
-            if let parent = LiveDependencies.owningParent(id) {
+            if let parent = id.owner {
                 if builtIns.contains(parent) || deleted.contains(parent) || unmanaged.contains(parent) { continue }
             }
             if protect.contains(where: { $0.matches(id.armPath) }) { continue }

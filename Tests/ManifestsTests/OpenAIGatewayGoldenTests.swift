@@ -52,19 +52,8 @@ extension GatewayGoldenCase {
            "parameters": [{"name": "api-version", "in": "query", "required": true}]}}}}
         """
 
-    static let logger = """
-        ---
-        apiVersion: apimsync/v1
-        kind: Logger
-        metadata: { name: appinsights }
-        spec: { loggerType: applicationInsights, credentials: { connectionString: "{{appinsights}}" } }
-        ---
-        apiVersion: apimsync/v1
-        kind: NamedValue
-        metadata: { name: appinsights }
-        spec: { displayName: appinsights, secret: true, valueFrom: { env: APPINSIGHTS } }
-
-        """
+    /// The logger and secret named value the gateways report metrics to, as a further document.
+    static let logger = "---\n" + GatewaySnippets.logger
 
     static let all: [GatewayGoldenCase] = [
         GatewayGoldenCase(

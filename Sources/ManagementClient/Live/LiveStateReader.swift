@@ -34,7 +34,7 @@ public struct LiveStateReader: Sendable {
         /// What the desired state mentions, plus what prune may delete: a child kind of an API or product is
         /// listed only when the manifests describe some of it there, or when prune owns that API or product.
         public init(desired: State, prunePatterns: [String], owned: (ResourceID) -> Bool = { _ in false }) {
-            var kinds = Set(desired.resources.keys.map { Self.topLevel($0.kind) })
+            var kinds = Set(desired.resources.keys.map { $0.kind.owningKind ?? $0.kind })
             for pattern in prunePatterns {
                 let collection = pattern.split(separator: "/").first.map(String.init) ?? ""
                 if let kind = ResourceKind.allCases.first(where: { $0.pathTemplate == collection + "/{}" }) {
@@ -65,15 +65,6 @@ public struct LiveStateReader: Sendable {
             }
             self.apis = apis
             self.products = products
-        }
-
-        /// The top-level kind a child kind is read under.
-        public static func topLevel(_ kind: ResourceKind) -> ResourceKind {
-            switch kind {
-            case .apiOperation, .apiPolicy, .apiOperationPolicy, .apiDiagnostic, .apiTag: .api
-            case .productApi, .productGroup, .productPolicy: .product
-            default: kind
-            }
         }
     }
 
