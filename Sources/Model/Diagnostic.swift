@@ -1,7 +1,7 @@
 /// One problem found in the user's input, tied to where it is.
-public struct Diagnostic: Hashable, Sendable, CustomStringConvertible, Codable {
+public struct Diagnostic: Hashable, Sendable, CustomStringConvertible {
     /// How bad the problem is.
-    public enum Severity: String, Sendable, Codable, Comparable {
+    public enum Severity: String, Sendable, Comparable {
         case error, warning, note
 
         public static func < (lhs: Severity, rhs: Severity) -> Bool {

@@ -4,7 +4,7 @@
 /// entities use service-relative ids (`backends/x`) rather than full ARM ids.
 public struct Resource: Sendable, Hashable {
     /// What apimsync may do with a resource, from the `apimsync/reconcile` annotation.
-    public enum ReconcileMode: String, Sendable, Hashable, Codable, CaseIterable {
+    public enum ReconcileMode: String, Sendable, Hashable, CaseIterable {
         /// Create, update and (with prune) delete it.
         case manage
         /// Read and report it, never write it.

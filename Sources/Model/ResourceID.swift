@@ -2,7 +2,7 @@
 ///
 /// `ResourceID(.apiOperationPolicy, "aoai", "chatcompletions-create").armPath` is
 /// `apis/aoai/operations/chatcompletions-create/policies/policy`.
-public struct ResourceID: Hashable, Sendable, Comparable, CustomStringConvertible, Codable {
+public struct ResourceID: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// The entity's kind.
     public var kind: ResourceKind
     /// The names filling the kind's path template, outermost first.

@@ -2,7 +2,7 @@
 ///
 /// Kinds that users write as manifests (`Api`, `Backend`, …) and the child entities they expand into
 /// (`ApiPolicy`, `ProductApi`, …) share one list, so the planner and the client treat them alike.
-public enum ResourceKind: String, CaseIterable, Sendable, Codable, Comparable {
+public enum ResourceKind: String, CaseIterable, Sendable, Comparable {
     case servicePolicy = "ServicePolicy"
     case namedValue = "NamedValue"
     case policyFragment = "PolicyFragment"

@@ -1,5 +1,5 @@
 /// A place in a source file: the path as the user gave it, 1-based line and column (in Unicode scalars).
-public struct SourceLocation: Hashable, Sendable, Comparable, CustomStringConvertible, Codable {
+public struct SourceLocation: Hashable, Sendable, Comparable, CustomStringConvertible {
     public var file: String
     public var line: Int
     public var column: Int

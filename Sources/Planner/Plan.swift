@@ -40,7 +40,7 @@ public struct Plan: Sendable, Hashable {
 
 /// The change to one resource.
 public struct ResourceChange: Sendable, Hashable, Identifiable {
-    public enum Action: String, Sendable, Hashable, Codable {
+    public enum Action: String, Sendable, Hashable {
         case create, update, delete
     }
 
