@@ -94,4 +94,17 @@ import Testing
         }
         await lab.shutdown()
     }
+
+    @Test func applyToAnARMTargetRefusesWithoutApprovalWhenNotOnATerminal() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: CrashRecoveryTests.binary.path))
+        let lab = try await LabHarness()
+        try lab.addEndpointEnvironment()
+        let before = await lab.writes()
+        let refused = try await run(
+            ["apply", "--config", lab.configPath, "--env", "ci"], environment: ["APIMSYNC_TOKEN": "test-token"])
+        #expect(refused.status != 0)
+        #expect(refused.output.contains("refusing to apply to Azure without --auto-approve when not on a terminal"))
+        #expect(await lab.writes() == before)
+        await lab.shutdown()
+    }
 }
