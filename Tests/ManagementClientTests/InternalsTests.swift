@@ -19,6 +19,27 @@ import Testing
         #expect(await bucket.reserve(now: 100) > 0)
     }
 
+    @Test func urgentWaitersGetThePermitBeforeEarlierNormalOnes() async throws {
+        let semaphore = AsyncSemaphore(permits: 1)
+        try await semaphore.acquire()
+        let order = OrderLog()
+        func waiter(_ label: String, urgent: Bool) -> Task<Void, any Error> {
+            Task {
+                try await semaphore.acquire(urgent: urgent)
+                await order.append(label)
+                await semaphore.release()
+            }
+        }
+        var tasks: [Task<Void, any Error>] = []
+        for (index, (label, urgent)) in [("first", false), ("second", false), ("next page", true)].enumerated() {
+            tasks.append(waiter(label, urgent: urgent))
+            while await semaphore.waiting <= index { await Task.yield() }
+        }
+        await semaphore.release()
+        for task in tasks { try await task.value }
+        #expect(await order.labels == ["next page", "first", "second"])
+    }
+
     @Test func armRemainingCountsAndPausesLowerTheBucket() async {
         let bucket = TokenBucket(.init(capacity: 100, refillPerSecond: 10), now: 0)
         await bucket.observeRemaining(0, now: 0)
@@ -52,4 +73,10 @@ import Testing
         #expect(ARMURL.query([("$filter", "name eq 'a&b'")]) == "$filter=name%20eq%20'a%26b'")
         #expect(ARMURL.form([("client_secret", "a+b=c&d")]) == "client_secret=a%2Bb%3Dc%26d")
     }
+}
+
+/// Labels in the order tasks recorded them.
+private actor OrderLog {
+    var labels: [String] = []
+    func append(_ label: String) { labels.append(label) }
 }

@@ -81,6 +81,7 @@ extension ARMClient {
             }
             request.url = next
             request.operation = "GET \(collectionPath) (next page)"
+            request.urgent = true
         }
     }
 

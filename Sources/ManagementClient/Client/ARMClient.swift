@@ -100,6 +100,8 @@ public final class ARMClient: Sendable {
         var idempotent: Bool
         /// Statuses besides 2xx that are answers rather than failures (e.g. 404 for an existence check).
         var acceptedStatuses: Set<Int> = []
+        /// Goes before queued requests: the next page of a list already started, which others wait for.
+        var urgent = false
     }
 
     /// Sends a request with pacing and retries; returns the first acceptable response.
@@ -112,7 +114,7 @@ public final class ARMClient: Sendable {
             attempt += 1
             let clientRequestID = UUID().uuidString.lowercased()
             let outcome: Result<TransportResponse, TransportError>
-            let waited = try await pacer.acquire(request.requestClass)
+            let waited = try await pacer.acquire(request.requestClass, urgent: request.urgent)
             let sentAt = clock.now()
             do {
                 let token: AccessToken

@@ -1,3 +1,5 @@
+import DequeModule
+
 /// A monotonic clock the client paces and waits with; tests may substitute one.
 public protocol ARMClock: Sendable {
     /// Seconds since an arbitrary fixed origin, never decreasing.
@@ -98,19 +100,23 @@ public struct PacingPolicy: Sendable {
     }
 }
 
-/// A counting semaphore for tasks: FIFO, cancellation-aware.
+/// A counting semaphore for tasks: FIFO within two lanes, cancellation-aware. Urgent waiters (a list's next
+/// page) go before normal ones: a list that has started finishes first, so the work it unlocks can be queued
+/// before the queue runs dry.
 actor AsyncSemaphore {
+    private typealias Waiter = (id: Int, continuation: CheckedContinuation<Void, any Error>)
     private var available: Int
-    private var waiters: [(id: Int, continuation: CheckedContinuation<Void, any Error>)] = []
+    private var urgentWaiters: Deque<Waiter> = []
+    private var waiters: Deque<Waiter> = []
     private var nextID = 0
 
     init(permits: Int) {
         available = permits
     }
 
-    func acquire() async throws {
+    func acquire(urgent: Bool = false) async throws {
         try Task.checkCancellation()
-        if available > 0, waiters.isEmpty {
+        if available > 0, waiters.isEmpty, urgentWaiters.isEmpty {
             available -= 1
             return
         }
@@ -120,6 +126,8 @@ actor AsyncSemaphore {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                 if Task.isCancelled {
                     continuation.resume(throwing: CancellationError())
+                } else if urgent {
+                    urgentWaiters.append((id, continuation))
                 } else {
                     waiters.append((id, continuation))
                 }
@@ -129,17 +137,23 @@ actor AsyncSemaphore {
         }
     }
 
+    /// Tasks waiting for a permit.
+    var waiting: Int { urgentWaiters.count + waiters.count }
+
     func release() {
-        if waiters.isEmpty {
-            available += 1
+        if let next = urgentWaiters.popFirst() ?? waiters.popFirst() {
+            next.continuation.resume()
         } else {
-            waiters.removeFirst().continuation.resume()
+            available += 1
         }
     }
 
     private func cancelWaiter(_ id: Int) {
-        guard let index = waiters.firstIndex(where: { $0.id == id }) else { return }
-        waiters.remove(at: index).continuation.resume(throwing: CancellationError())
+        if let index = urgentWaiters.firstIndex(where: { $0.id == id }) {
+            urgentWaiters.remove(at: index).continuation.resume(throwing: CancellationError())
+        } else if let index = waiters.firstIndex(where: { $0.id == id }) {
+            waiters.remove(at: index).continuation.resume(throwing: CancellationError())
+        }
     }
 }
 
@@ -211,9 +225,10 @@ final class RequestPacer: Sendable {
         lowRemainingThreshold = policy.lowRemainingThreshold
     }
 
-    /// Waits for a token of `requestClass` and then for a concurrency permit. Returns the seconds spent waiting.
+    /// Waits for a token of `requestClass` and then for a concurrency permit, ahead of other waiters when
+    /// `urgent`. Returns the seconds spent waiting.
     @discardableResult
-    func acquire(_ requestClass: RequestClass) async throws -> Double {
+    func acquire(_ requestClass: RequestClass, urgent: Bool = false) async throws -> Double {
         let start = clock.now()
         if let bucket = buckets[requestClass] {
             let wait = await bucket.reserve(now: start)
@@ -226,7 +241,7 @@ final class RequestPacer: Sendable {
                 }
             }
         }
-        try await semaphore.acquire()
+        try await semaphore.acquire(urgent: urgent)
         return clock.now() - start
     }
 
