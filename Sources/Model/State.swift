@@ -11,6 +11,15 @@ public struct State: Sendable, Hashable {
         resources[resource.id] = resource
     }
 
+    /// Replaces the properties of every resource with `transform(properties)`.
+    public mutating func transformProperties(_ transform: (JSONValue) -> JSONValue) {
+        resources = resources.mapValues { resource in
+            var transformed = resource
+            transformed.properties = transform(resource.properties)
+            return transformed
+        }
+    }
+
     /// Removes a resource.
     public mutating func remove(_ id: ResourceID) {
         resources[id] = nil
@@ -19,13 +28,13 @@ public struct State: Sendable, Hashable {
     public subscript(id: ResourceID) -> Resource? { resources[id] }
 
     /// The resources in a stable order: by kind (dependency order of kinds), then by names.
-    public var sorted: [Resource] { resources.values.sorted { $0.id < $1.id } }
+    public var sorted: [Resource] { resources.keys.sorted().compactMap { resources[$0] } }
 
     /// The number of resources.
     public var count: Int { resources.count }
 
     /// The resources of one kind, sorted.
     public func resources(of kind: ResourceKind) -> [Resource] {
-        resources.values.filter { $0.id.kind == kind }.sorted { $0.id < $1.id }
+        resources.keys.filter { $0.kind == kind }.sorted().compactMap { resources[$0] }
     }
 }

@@ -19,11 +19,7 @@ public enum Planner {
     ) -> Plan {
         var plan = Plan()
         var live = live
-        for resource in live.sorted {
-            var normalized = resource
-            normalized.properties = LiveNormalizer.normalize(resource.properties)
-            live.insert(normalized)
-        }
+        live.transformProperties(LiveNormalizer.normalize)
         var writes: [ResourceChange] = []
         var secretsNotCompared: [String] = []
         // Grouped once: per-API filtering of every live operation would be quadratic on large instances.

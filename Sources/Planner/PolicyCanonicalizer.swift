@@ -8,17 +8,32 @@ import Model
 /// that are not well-formed XML compare too. Differences are reported per element and attribute, e.g.
 /// `inbound/llm-token-limit@tokens-per-minute: 10000 → 20000`.
 public enum PolicyCanonicalizer {
-    /// One element of a canonical document: its path, sorted attributes, text and comments.
-    struct Entry: Hashable {
+    /// One element of a canonical document: its attributes, text and comments. Two entries are equal when
+    /// those are; the element itself is kept only to print it when it is added or removed.
+    struct Entry: Equatable {
         var attributes: [String: String]
         var text: String
-        var xml: String
+        var node: PolicyNode
+
+        /// The element as compact XML.
+        var xml: String { PolicyCanonicalizer.compactXML(node) }
+
+        static func == (lhs: Entry, rhs: Entry) -> Bool {
+            lhs.attributes == rhs.attributes && lhs.text == rhs.text
+        }
+    }
+
+    /// Whether APIM treats two documents alike: equal text, or equal canonical elements.
+    public static func equivalent(_ lhs: String, _ rhs: String) -> Bool {
+        lhs == rhs || entries(lhs) == entries(rhs)
     }
 
     /// A deterministic text that is equal for two documents exactly when APIM treats them alike.
     public static func canonical(_ text: String) -> String {
-        entries(text).sorted { $0.key < $1.key }.map {
-            "\($0.key)|\($0.value.attributes.sorted { $0.key < $1.key })|\($0.value.text)"
+        func quoted(_ text: String) -> String { "\(text.utf8.count):\(text)" }
+        return entries(text).sorted { $0.key < $1.key }.map { path, entry in
+            let attributes = entry.attributes.sorted { $0.key < $1.key }.map { quoted($0.key) + quoted($0.value) }
+            return quoted(path) + attributes.joined() + "|" + quoted(entry.text)
         }
         .joined(separator: "\n")
     }
@@ -99,7 +114,7 @@ public enum PolicyCanonicalizer {
                 case .element: return nil
                 }
             }.filter { !$0.isEmpty }.joined(separator: "\n")
-            result[path] = Entry(attributes: attributeMap, text: text, xml: compactXML(node))
+            result[path] = Entry(attributes: attributeMap, text: text, node: node)
             collect(children, prefix: path, into: &result)
         }
     }

@@ -8,7 +8,7 @@ enum PropertyComparison {
         if kind.isPolicy || kind == .policyFragment {
             let want = desired.properties["value"]?.stringValue ?? ""
             let have = live.properties["value"]?.stringValue ?? ""
-            if PolicyCanonicalizer.canonical(want) != PolicyCanonicalizer.canonical(have) {
+            if !PolicyCanonicalizer.equivalent(want, have) {
                 changes += PolicyCanonicalizer.diff(have, want)
             }
         }

@@ -30,11 +30,14 @@ import Testing
     @Test(arguments: [storedRaw, storedEscaped])
     func absorbsApimReformatting(stored: String) {
         #expect(PolicyCanonicalizer.canonical(Self.written) == PolicyCanonicalizer.canonical(stored))
+        #expect(PolicyCanonicalizer.equivalent(Self.written, stored))
         #expect(PolicyCanonicalizer.diff(stored, Self.written).isEmpty)
     }
 
     @Test func reportsOneAttributeChange() {
         let changed = Self.written.replacingAll("tokens-per-minute=\"10000\"", with: "tokens-per-minute=\"20000\"")
+        #expect(!PolicyCanonicalizer.equivalent(Self.storedEscaped, changed))
+        #expect(PolicyCanonicalizer.canonical(Self.storedEscaped) != PolicyCanonicalizer.canonical(changed))
         #expect(
             PolicyCanonicalizer.diff(Self.storedEscaped, changed) == [
                 FieldChange(path: "inbound/llm-token-limit@tokens-per-minute", before: "10000", after: "20000")
