@@ -55,34 +55,54 @@ extension ARMClient {
     public func list(
         _ collectionPath: String, filter: String? = nil, top: Int? = nil, query: [(String, String)] = []
     ) async throws -> [JSONValue] {
+        var values: [JSONValue] = []
+        var cursor: PageCursor? = firstPage(collectionPath, filter: filter, top: top, query: query)
+        while let current = cursor {
+            let page = try await self.page(current)
+            values += page.values
+            cursor = page.next
+        }
+        return values
+    }
+
+    /// Where a collection starts, for reading it a page at a time with ``page(_:)``. Makes no request.
+    public func firstPage(
+        _ collectionPath: String, filter: String? = nil, top: Int? = nil, query: [(String, String)] = []
+    ) -> PageCursor {
         var items = query
         if let filter { items.append(("$filter", filter)) }
         if let top { items.append(("$top", String(top))) }
-        var request = ARMRequest(
+        let request = ARMRequest(
             method: "GET", url: url(path: collectionPath, query: items), operation: "GET \(collectionPath)",
             resource: collectionPath, requestClass: .read, idempotent: true)
-        var values: [JSONValue] = []
-        var seenLinks: Set<String> = []
-        while true {
-            let page = try await send(request)
-            guard let body = page.body, let pageValues = body["value"]?.arrayValue else {
-                throw ARMError(
-                    code: .invalidResponse, operation: request.operation, resource: collectionPath,
-                    status: page.status, message: "the collection response has no `value` array",
-                    requestID: page.requestID, clientRequestID: page.clientRequestID)
-            }
-            values += pageValues
-            guard let next = body["nextLink"]?.stringValue, !next.isEmpty else { return values }
-            try checkSameOrigin(next, request: request, what: "nextLink")
-            guard seenLinks.insert(next).inserted else {
-                throw ARMError(
-                    code: .invalidResponse, operation: request.operation, resource: collectionPath,
-                    message: "nextLink repeats a page already read", requestID: page.requestID)
-            }
-            request.url = next
-            request.operation = "GET \(collectionPath) (next page)"
-            request.urgent = true
+        return PageCursor(collectionPath: collectionPath, request: request, seenLinks: [])
+    }
+
+    /// One page of a collection, and the cursor of the next when ARM returned a `nextLink`. Next pages go ahead
+    /// of queued requests: whoever reads a list waits for its end.
+    public func page(_ cursor: PageCursor) async throws -> CollectionPage {
+        let request = cursor.request
+        let page = try await send(request)
+        guard let body = page.body, let values = body["value"]?.arrayValue else {
+            throw ARMError(
+                code: .invalidResponse, operation: request.operation, resource: cursor.collectionPath,
+                status: page.status, message: "the collection response has no `value` array",
+                requestID: page.requestID, clientRequestID: page.clientRequestID)
         }
+        guard let link = body["nextLink"]?.stringValue, !link.isEmpty else {
+            return CollectionPage(values: values, next: nil)
+        }
+        try checkSameOrigin(link, request: request, what: "nextLink")
+        var next = cursor
+        guard next.seenLinks.insert(link).inserted else {
+            throw ARMError(
+                code: .invalidResponse, operation: request.operation, resource: cursor.collectionPath,
+                message: "nextLink repeats a page already read", requestID: page.requestID)
+        }
+        next.request.url = link
+        next.request.operation = "GET \(cursor.collectionPath) (next page)"
+        next.request.urgent = true
+        return CollectionPage(values: values, next: next)
     }
 
     /// `PUT path` with a JSON body, completing a long-running operation if ARM starts one.

@@ -68,6 +68,11 @@ extension ARMClient {
         try await list(Self.collectionPath(kind, parents: parents), filter: filter, top: top)
     }
 
+    /// Where the collection of a kind under its parents starts, for reading it a page at a time.
+    public func firstPage(_ kind: ResourceKind, parents: [String] = []) throws(ARMError) -> PageCursor {
+        firstPage(try Self.collectionPath(kind, parents: parents))
+    }
+
     /// The value of a named value, secret or not (`POST namedValues/{id}/listValue`). Never logged.
     public func listValue(namedValue name: String) async throws -> String {
         let id = ResourceID(.namedValue, name)

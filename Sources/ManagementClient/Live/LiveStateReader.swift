@@ -76,7 +76,8 @@ public struct LiveStateReader: Sendable {
 
     /// One listing task's outcome.
     private enum Outcome: Sendable {
-        case resources([Resource], kind: ResourceKind)
+        /// A page of a list; `next` when more follow.
+        case page([Resource], kind: ResourceKind, parents: [String], next: PageCursor?)
         case failed(ResourceKind, String)
         case policyScopes([ResourceID]?)
     }
@@ -88,35 +89,38 @@ public struct LiveStateReader: Sendable {
         let listed = request.kinds.filter { $0 != .servicePolicy }
         let readsPolicies = request.kinds.contains(.servicePolicy) || !request.apis.isEmpty || !request.products.isEmpty
         var policyScopes: [ResourceID]?
-        // One pass, driven by completions: the children of APIs (products) are listed as soon as the API
-        // (product) list has arrived, and policy content is fetched as soon as allPolicies has named the scopes,
-        // so no call waits for an unrelated list.
-        var apis = request.apis
-        var products = request.products
+        // One pass, driven by completions: the children of the APIs (products) on a page are listed as soon as
+        // that page has arrived, and policy content is fetched as soon as allPolicies has named the scopes, so
+        // no call waits for an unrelated list. Children of parents the lists never show are not listed: a
+        // missing parent has none.
+        var unseenParents: [ResourceKind: [String: Set<ResourceKind>]] = [
+            .api: request.apis, .product: request.products,
+        ]
+        var completeParentLists: Set<ResourceKind> = []
         await withTaskGroup(of: Outcome.self) { group in
-            func listChildren(_ parents: [String: Set<ResourceKind>]) {
-                for (parent, kinds) in parents.sorted(by: { $0.key < $1.key }) {
-                    for kind in kinds.sorted() { group.addTask { await list(kind, parents: [parent]) } }
+            func listChildren(of parent: ResourceKind, _ names: some Sequence<String>) {
+                for name in names.sorted() {
+                    guard let kinds = unseenParents[parent]?.removeValue(forKey: name) else { continue }
+                    for kind in kinds.sorted() { group.addTask { await firstPage(kind, parents: [name]) } }
                 }
             }
             for kind in listed.sorted() {
-                group.addTask { await list(kind, parents: []) }
+                group.addTask { await firstPage(kind, parents: []) }
             }
-            if !listed.contains(.api) { listChildren(apis) }
-            if !listed.contains(.product) { listChildren(products) }
+            for parent in [ResourceKind.api, .product] where !listed.contains(parent) {
+                listChildren(of: parent, Array(unseenParents[parent, default: [:]].keys))
+            }
             if readsPolicies {
                 group.addTask { .policyScopes(await allPolicyScopes()) }
             }
             for await outcome in group {
                 collect(outcome, into: &state, incomplete: &incomplete, errors: &errors, scopes: &policyScopes)
                 switch outcome {
-                case .resources(_, let kind) where kind == .api && listed.contains(.api):
-                    // A missing parent has no children: list only those that exist.
-                    apis = apis.filter { state[ResourceID(.api, $0.key)] != nil }
-                    listChildren(apis)
-                case .resources(_, let kind) where kind == .product && listed.contains(.product):
-                    products = products.filter { state[ResourceID(.product, $0.key)] != nil }
-                    listChildren(products)
+                case .page(let resources, let kind, let parents, let next):
+                    if let next { group.addTask { await page(next, kind: kind, parents: parents) } }
+                    guard parents.isEmpty, unseenParents[kind] != nil, listed.contains(kind) else { break }
+                    listChildren(of: kind, resources.map(\.id.name))
+                    if next == nil { completeParentLists.insert(kind) }
                 case .policyScopes(let scopes?):
                     let targets = policyTargets(request: request, scopes: scopes, state: state)
                     for id in targets { group.addTask { await policy(id) } }
@@ -125,8 +129,11 @@ public struct LiveStateReader: Sendable {
             }
         }
         var scoped = request
-        scoped.apis = apis
-        scoped.products = products
+        for (parent, unseen) in unseenParents where completeParentLists.contains(parent) {
+            for name in unseen.keys {
+                if parent == .api { scoped.apis[name] = nil } else { scoped.products[name] = nil }
+            }
+        }
         // Without allPolicies, probe the scopes the desired state and the listed operations could have.
         if policyScopes == nil {
             let probed = policyTargets(request: scoped, scopes: nil, state: state)
@@ -145,7 +152,7 @@ public struct LiveStateReader: Sendable {
         scopes: inout [ResourceID]?
     ) {
         switch outcome {
-        case .resources(let resources, _): for resource in resources { state.insert(resource) }
+        case .page(let resources, _, _, _): for resource in resources { state.insert(resource) }
         case .failed(let kind, let message):
             incomplete.insert(kind)
             errors.append(message)
@@ -178,26 +185,35 @@ public struct LiveStateReader: Sendable {
     private func policy(_ id: ResourceID) async -> Outcome {
         do {
             guard let response = try await client.getIfExists(id.armPath, query: [("format", "rawxml")]) else {
-                return .resources([], kind: id.kind)
+                return .page([], kind: id.kind, parents: [], next: nil)
             }
             let properties = response.properties ?? .object(JSONObject())
-            return .resources([Resource(id: id, properties: properties, etag: response.etag)], kind: id.kind)
+            let resource = Resource(id: id, properties: properties, etag: response.etag)
+            return .page([resource], kind: id.kind, parents: [], next: nil)
         } catch {
             return .failed(id.kind, "\(error)")
         }
     }
 
-    private func list(_ kind: ResourceKind, parents: [String]) async -> Outcome {
+    private func firstPage(_ kind: ResourceKind, parents: [String]) async -> Outcome {
         do {
-            let items = try await client.list(kind, parents: parents)
-            let resources = items.compactMap { item -> Resource? in
+            return await page(try client.firstPage(kind, parents: parents), kind: kind, parents: parents)
+        } catch {
+            return .failed(kind, "\(error)")
+        }
+    }
+
+    private func page(_ cursor: PageCursor, kind: ResourceKind, parents: [String]) async -> Outcome {
+        do {
+            let page = try await client.page(cursor)
+            let resources = page.values.compactMap { item -> Resource? in
                 guard let name = item["name"]?.stringValue, !name.contains(";rev=") else { return nil }
                 // Association lists return the linked entity; its name is the link's last segment.
                 return Resource(
                     id: ResourceID(kind, names: parents + [name]),
                     properties: item["properties"] ?? .object(JSONObject()))
             }
-            return .resources(resources, kind: kind)
+            return .page(resources, kind: kind, parents: parents, next: page.next)
         } catch {
             return .failed(kind, "\(error)")
         }
