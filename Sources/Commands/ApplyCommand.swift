@@ -114,19 +114,14 @@ struct ApplyCommand: AsyncParsableCommand {
                 throw ExitCode.failure
             }
         }
-        var secretValues: [ResourceID: String] = [:]
-        for change in plan.changes where change.action != .delete {
-            guard let source = desired[change.id]?.secret else { continue }
-            if let value = SecretDigester.value(
-                of: source, configPath: configPath, environment: ProcessInfo.processInfo.environment)
-            {
-                secretValues[change.id] = value
-            } else if case .emulator = environment.target {
-                // The embedded emulator is not Azure: let the quick start run without real secrets, and say so.
-                secretValues[change.id] = "emulator-placeholder-\(change.id.name)"
-                DiagnosticPrinter.writeError(
-                    "warning: \(source) is not set; the embedded emulator gets a placeholder value for \(change.id)")
-            }
+        var placeholders = false
+        if case .emulator = environment.target { placeholders = true }
+        // The embedded emulator is not Azure: the quick start runs without real secrets, and says so.
+        let (secretValues, placeheld) = SecretDigester.values(
+            for: plan, desired: desired, configPath: configPath, placeholders: placeholders)
+        for (id, source) in placeheld {
+            DiagnosticPrinter.writeError(
+                "warning: \(source) is not set; the embedded emulator gets a placeholder value for \(id)")
         }
         let progress = ApplyProgress(total: plan.changes.count, format: logFormat)
         let executor = Executor(client: connection.client, useETags: saved != nil)

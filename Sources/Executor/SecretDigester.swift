@@ -25,6 +25,27 @@ public enum SecretDigester {
         }
     }
 
+    /// The values apply sends for the secret named values `plan` writes. A secret not available here is left
+    /// out (its write fails), unless `placeholders` (the embedded emulator, which is not Azure): then it gets a
+    /// placeholder value and is listed in `placeheld`, so the caller can say so.
+    public static func values(
+        for plan: Plan, desired: State, configPath: String, placeholders: Bool,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> (values: [ResourceID: String], placeheld: [(id: ResourceID, source: SecretSource)]) {
+        var values: [ResourceID: String] = [:]
+        var placeheld: [(id: ResourceID, source: SecretSource)] = []
+        for change in plan.changes where change.action != .delete {
+            guard let source = desired[change.id]?.secret else { continue }
+            if let value = value(of: source, configPath: configPath, environment: environment) {
+                values[change.id] = value
+            } else if placeholders {
+                values[change.id] = "emulator-placeholder-\(change.id.name)"
+                placeheld.append((change.id, source))
+            }
+        }
+        return (values, placeheld)
+    }
+
     public static func digests(
         desired: State, live: State, client: ARMClient, checkLive: Bool, configPath: String,
         environment: [String: String] = ProcessInfo.processInfo.environment
