@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // System library over the machine's libyaml; only `YAML` imports it.
@@ -72,11 +74,28 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "Controller",
+            dependencies: [
+                "Model", "Manifests", "Planner", "Executor", "ManagementClient",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "Commands",
             dependencies: [
-                "YAML", "Model", "Manifests", "Planner", "Executor", "Emulator", "ManagementClient",
+                "YAML", "Model", "Manifests", "Planner", "Executor", "Emulator", "ManagementClient", "Controller",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings
@@ -89,7 +108,12 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(
             name: "ExecutorTests",
-            dependencies: ["Executor", "Planner", "Manifests", "Model", "YAML", "Emulator", "ManagementClient"],
+            dependencies: [
+                "Executor", "Planner", "Manifests", "Model", "YAML", "Emulator", "ManagementClient", "Controller",
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

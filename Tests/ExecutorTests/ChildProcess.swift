@@ -31,6 +31,11 @@ struct ChildProcess {
         return ChildProcess(process: process, exited: exited, outputFile: outputFile)
     }
 
+    /// What the child has written so far.
+    func outputSoFar() -> String {
+        (try? String(contentsOf: outputFile, encoding: .utf8)) ?? ""
+    }
+
     /// Waits for the child to end; its exit status, how it ended, and everything it wrote.
     func finished() async -> (status: Int32, reason: Process.TerminationReason, output: String) {
         for await _ in exited {}

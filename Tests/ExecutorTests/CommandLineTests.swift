@@ -1,6 +1,8 @@
 import Emulator
 import Foundation
 import ManagementClient
+import Model
+import Planner
 import Testing
 
 /// The built `apimsync` executable, run as a user would.
@@ -105,6 +107,46 @@ import Testing
         #expect(refused.status != 0)
         #expect(refused.output.contains("refusing to apply to Azure without --auto-approve when not on a terminal"))
         #expect(await lab.writes() == before)
+        await lab.shutdown()
+    }
+
+    /// `apimsync controller` as a container runs it: ready once a cycle has applied the manifests, a POST corrects
+    /// drift at once, SIGTERM stops it with status 0, and neither its log nor its endpoints show a secret.
+    @Test(.timeLimit(.minutes(1)))
+    func controllerConvergesCorrectsDriftOnRequestAndStopsOnSIGTERM() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: CrashRecoveryTests.binary.path))
+        let lab = try await LabHarness()
+        try lab.addEndpointEnvironment()
+        let secret = "InstrumentationKey=controller-Secret-2718"
+        let child = try ChildProcess.start(
+            CrashRecoveryTests.binary,
+            ["controller", "--config", lab.configPath, "--env", "ci", "--interval", "1h", "--listen", "127.0.0.1:0"],
+            environment: ["APIMSYNC_TOKEN": "test-token", "APPINSIGHTS_CONNECTION_STRING": secret])
+        var port: Int?
+        try await ControllerTests.waitUntil {
+            port = child.outputSoFar().firstMatch(of: /listening on 127\.0\.0\.1:(\d+)/).flatMap { Int($0.1) }
+            return port != nil
+        }
+        let base = "http://127.0.0.1:\(try #require(port))"
+        try await ControllerTests.waitUntil { (try? await ControllerTests.get(base + "/readyz").status) == 200 }
+        #expect(try await lab.client.listValue(namedValue: "appinsights-connection-string") == secret)
+        #expect(try await lab.plan().0.changes.isEmpty)
+
+        let id = try await ControllerTests.drift(lab)
+        _ = try await AsyncHTTPTransport.shared.send(
+            TransportRequest(method: "POST", url: base + "/reconcile"), timeout: .seconds(5))
+        try await ControllerTests.waitUntil { (try? await lab.plan().0.changes.isEmpty) == true }
+        #expect(try await lab.client.get(id).properties?["url"]?.stringValue != "https://drifted.example.com/openai")
+        let status = String(decoding: try await ControllerTests.get(base + "/status").body, as: UTF8.self)
+        let metrics = String(decoding: try await ControllerTests.get(base + "/metrics").body, as: UTF8.self)
+
+        child.process.terminate()
+        let result = await child.finished()
+        #expect(result.reason == .exit && result.status == 0, "\(result.output)")
+        #expect(result.output.contains("controller stopped"))
+        for text in [result.output, status, metrics] {
+            for leaked in ["controller-Secret-2718", "test-token"] { #expect(!text.contains(leaked), "\(text)") }
+        }
         await lab.shutdown()
     }
 }

@@ -1,0 +1,111 @@
+import Executor
+import Foundation
+import ManagementClient
+import Manifests
+import Model
+import Planner
+
+/// One reconcile: the same Manifests → Planner → Executor path as `apimsync apply`, with the outcome reported
+/// instead of printed.
+public struct ReconcileCycle: Sendable {
+    public let configPath: String
+    public let environment: String?
+    /// The target `client` speaks to; an environment that now names another target stalls the controller.
+    public let target: Target
+    public let client: ARMClient
+    public let settings: ControllerSettings
+    /// Give secrets not set here a placeholder value (the embedded emulator only).
+    public let placeholderSecrets: Bool
+    public let source: RepositorySource?
+
+    public init(
+        configPath: String, environment: String?, target: Target, client: ARMClient, settings: ControllerSettings,
+        placeholderSecrets: Bool, source: RepositorySource?
+    ) {
+        self.configPath = configPath
+        self.environment = environment
+        self.target = target
+        self.client = client
+        self.settings = settings
+        self.placeholderSecrets = placeholderSecrets
+        self.source = source
+    }
+
+    /// Diagnostics shown in a report: enough to act on, not a flood.
+    static let messageLimit = 20
+
+    public func run() async -> CycleReport {
+        let startedAt = Date()
+        let clock = ContinuousClock()
+        let start = clock.now
+        func finish(_ report: CycleReport) -> CycleReport {
+            var report = report
+            let elapsed = start.duration(to: clock.now).components
+            report.seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
+            return report
+        }
+        var revision: String?
+        if let source {
+            do {
+                try await source.update()
+            } catch {
+                return finish(CycleReport(result: .failed, startedAt: startedAt, messages: ["\(error)"]))
+            }
+            revision = await source.revision()
+        }
+        let loaded = ManifestLoader(configPath: configPath).load(environment: environment)
+        guard !loaded.hasErrors, let config = loaded.config, let name = loaded.environment,
+            let environmentConfig = config.environments[name]
+        else {
+            let errors = loaded.diagnostics.filter { $0.severity == .error }.map(\.description)
+            return finish(
+                CycleReport(
+                    result: .stalled, startedAt: startedAt, revision: revision,
+                    messages: Array(errors.prefix(Self.messageLimit))))
+        }
+        guard environmentConfig.target == target else {
+            return finish(
+                CycleReport(
+                    result: .stalled, startedAt: startedAt, revision: revision,
+                    messages: ["environment '\(name)' now names another target: restart the controller to follow it"]))
+        }
+        var warnings: [String] = []
+        let plan = await PlanPipeline.plan(
+            desired: loaded.state, config: config, client: client, configPath: configPath,
+            checkSecrets: settings.checkSecrets, allowMassDelete: settings.allowMassDelete, withETags: false,
+            warn: { warnings.append($0) })
+        var report = CycleReport(
+            result: .inSync, startedAt: startedAt, revision: revision, planned: plan.changes.count,
+            unmanaged: plan.unmanaged.count, messages: Array(warnings.prefix(Self.messageLimit)))
+        guard plan.blockers.isEmpty else {
+            report.result = .stalled
+            report.messages = plan.blockers + report.messages
+            return finish(report)
+        }
+        guard warnings.isEmpty else {
+            // An incomplete read may plan creates for what it did not see: an unattended loop does not act on it.
+            report.result = .failed
+            return finish(report)
+        }
+        guard plan.hasChanges else { return finish(report) }
+        guard settings.mode == .correct else {
+            report.result = .driftDetected
+            return finish(report)
+        }
+        let secrets = SecretDigester.values(
+            for: plan, desired: loaded.state, configPath: configPath, placeholders: placeholderSecrets)
+        for (id, source) in secrets.placeheld {
+            report.messages.append("\(source) is not set; the embedded emulator got a placeholder value for \(id)")
+        }
+        let applied = await Executor(client: client).apply(plan, desired: loaded.state, secretValues: secrets.values)
+        report.applied = applied.applied
+        report.failed = applied.failed
+        report.skipped = applied.skipped
+        for (change, outcome) in applied.outcomes {
+            if case .failed(let message) = outcome { report.messages.append("\(change.id): \(message)") }
+        }
+        report.messages = Array(report.messages.prefix(Self.messageLimit))
+        report.result = applied.succeeded ? .inSync : .failed
+        return finish(report)
+    }
+}

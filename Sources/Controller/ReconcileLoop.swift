@@ -1,0 +1,69 @@
+import CoreMetrics
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// The controller's loop as a swift-service-lifecycle `Service`: a cycle, then a wait (the interval, or a
+/// backoff after a failure, jittered), until graceful shutdown. A cycle that has started is finished before
+/// the loop stops, so a shutdown never leaves an apply half-done.
+public struct ReconcileLoop: Service {
+    let cycle: ReconcileCycle
+    let schedule: ReconcileSchedule
+    public let status: ControllerStatus
+    let metrics: ControllerMetrics
+    let trigger = CycleTrigger()
+    let random: @Sendable () -> Double
+    let logger: Logger
+
+    /// - Parameters:
+    ///   - target: how the status names the APIM service.
+    ///   - metricsFactory: where the metrics go (a `PrometheusMetricsFactory` in production).
+    ///   - random: numbers in `[0, 1)` for the jitter; tests pass a fixed one.
+    public init(
+        cycle: ReconcileCycle, target: String, metricsFactory: any MetricsFactory,
+        logger: Logger = Logger(label: "apimsync.controller"),
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
+    ) {
+        self.cycle = cycle
+        schedule = ReconcileSchedule(settings: cycle.settings)
+        status = ControllerStatus(settings: cycle.settings, target: target)
+        metrics = ControllerMetrics(factory: metricsFactory)
+        self.random = random
+        self.logger = logger
+    }
+
+    /// Starts a cycle now (or right after the one running), as a webhook from git would.
+    public func reconcileNow() async {
+        await trigger.pull()
+    }
+
+    public func run() async throws {
+        while !Task.isShuttingDownGracefully, !Task.isCancelled {
+            await status.cycleStarted()
+            let report = await cycle.run()
+            let failures = report.result == .failed ? await status.consecutiveFailures + 1 : 0
+            let delay = schedule.delay(consecutiveFailures: failures, unit: random())
+            let next = Date().addingTimeInterval(ControllerStatus.seconds(delay))
+            await status.cycleFinished(report, next: next)
+            metrics.record(report, consecutiveFailures: failures)
+            log(report, delay: delay)
+            await cancelWhenGracefulShutdown { await trigger.wait(upTo: delay) }
+        }
+        logger.info("controller stopped")
+    }
+
+    private func log(_ report: CycleReport, delay: Duration) {
+        var metadata: Logger.Metadata = [
+            "result": "\(report.result.rawValue)", "planned": "\(report.planned)", "applied": "\(report.applied)",
+            "failed": "\(report.failed)", "seconds": "\(String(format: "%.2f", report.seconds))",
+            "next_in_seconds": "\(String(format: "%.1f", ControllerStatus.seconds(delay)))",
+        ]
+        if let revision = report.revision { metadata["revision"] = "\(revision)" }
+        switch report.result {
+        case .inSync, .driftDetected: logger.info("cycle finished", metadata: metadata)
+        case .failed, .stalled:
+            metadata["messages"] = .array(report.messages.map { .string($0) })
+            logger.warning("cycle finished", metadata: metadata)
+        }
+    }
+}

@@ -1,0 +1,281 @@
+import Emulator
+import Foundation
+import Logging
+import ManagementClient
+import Model
+import Prometheus
+import ServiceLifecycle
+import Testing
+
+@testable import Controller
+
+/// The controller against the in-process emulator: cycles correct drift (or only report it), stall on invalid
+/// manifests, back off on failures, and serve status, readiness and metrics.
+@Suite(.timeLimit(.minutes(1))) struct ControllerTests {
+    static let localTarget = Target.emulator(stateFile: ".apimsync/local-state.json")
+
+    static func cycle(
+        _ lab: LabHarness, settings: ControllerSettings = ControllerSettings(checkSecrets: false),
+        client: ARMClient? = nil
+    ) -> ReconcileCycle {
+        ReconcileCycle(
+            configPath: lab.configPath, environment: "local", target: localTarget, client: client ?? lab.client,
+            settings: settings, placeholderSecrets: true, source: nil)
+    }
+
+    /// Changes the URL of the lab's first backend in the emulator, as someone in the portal would.
+    static func drift(_ lab: LabHarness) async throws -> ResourceID {
+        let (desired, _) = try lab.desired()
+        let backend = try #require(desired.resources(of: .backend).first)
+        var properties = backend.properties
+        properties["url"] = "https://drifted.example.com/openai"
+        _ = try await lab.client.put(backend.id, properties: properties)
+        return backend.id
+    }
+
+    @Test func cyclesApplyThenCorrectDrift() async throws {
+        try await Self.withLab { lab in
+            let cycle = Self.cycle(lab)
+
+            let first = await cycle.run()
+            #expect(first.result == .inSync)
+            #expect(first.planned > 0 && first.applied == first.planned)
+            let second = await cycle.run()
+            #expect(second.result == .inSync && second.planned == 0 && second.applied == 0)
+
+            let id = try await Self.drift(lab)
+            let corrected = await cycle.run()
+            #expect(corrected.result == .inSync)
+            #expect(corrected.planned == 1 && corrected.applied == 1)
+            let live = try await lab.client.get(id)
+            #expect(live.properties?["url"]?.stringValue != "https://drifted.example.com/openai")
+            #expect(await cycle.run().planned == 0)
+        }
+    }
+
+    @Test func detectModeReportsDriftAndWritesNothing() async throws {
+        try await Self.withLab { lab in
+            _ = await Self.cycle(lab).run()
+            let id = try await Self.drift(lab)
+            let writes = await lab.writes()
+
+            let report = await Self.cycle(lab, settings: ControllerSettings(mode: .detect, checkSecrets: false)).run()
+
+            #expect(report.result == .driftDetected)
+            #expect(report.planned == 1 && report.applied == 0)
+            #expect(await lab.writes() == writes)
+            let live = try await lab.client.get(id)
+            #expect(live.properties?["url"]?.stringValue == "https://drifted.example.com/openai")
+        }
+    }
+
+    @Test func invalidManifestsStallWithTheirLocationAndReadNothing() async throws {
+        try await Self.withLab { lab in
+            try lab.edit("apimsync.yaml", replacing: "maxDeletes: 10", with: "maxDeletes: ten")
+            let before = await lab.emulator.stats().totalRequests
+
+            let report = await Self.cycle(lab).run()
+
+            #expect(report.result == .stalled)
+            #expect(report.messages.contains { $0.contains("apimsync.yaml:") && $0.contains("maxDeletes") })
+            #expect(await lab.emulator.stats().totalRequests == before)
+        }
+    }
+
+    @Test func aFailedReadFailsTheCycleWithoutWriting() async throws {
+        var options = EmulatorOptions()
+        options.faults = try FaultSpec(parsing: "GET:500@backends=1")
+        try await Self.withLab(options) { lab in
+            let client = try Self.singleAttemptClient(lab, options)
+
+            let report = await Self.cycle(lab, client: client).run()
+
+            #expect(report.result == .failed)
+            #expect(report.messages.contains { $0.contains("backends") })
+            #expect(await lab.writes() == 0)
+        }
+    }
+
+    @Test func backoffDoublesAfterFailuresUpToTheIntervalWithBoundedJitter() {
+        let schedule = ReconcileSchedule(
+            settings: ControllerSettings(interval: .seconds(60), jitter: 0.1, retryBackoff: .seconds(5)))
+        #expect(schedule.delay(consecutiveFailures: 0, unit: 0.5) == .seconds(60))
+        #expect(schedule.delay(consecutiveFailures: 0, unit: 0) == .seconds(54))
+        #expect(schedule.delay(consecutiveFailures: 0, unit: 1) == .seconds(66))
+        let failures = (1...6).map { schedule.delay(consecutiveFailures: $0, unit: 0.5) }
+        #expect(failures == [.seconds(5), .seconds(10), .seconds(20), .seconds(40), .seconds(60), .seconds(60)])
+        #expect(schedule.delay(consecutiveFailures: 1000, unit: 0.5) == .seconds(60))
+    }
+
+    @Test func aTriggerPulledDuringACycleEndsTheNextWaitAtOnce() async {
+        let trigger = CycleTrigger()
+        await trigger.pull()
+        await trigger.wait(upTo: .seconds(3600))  // returns at once: the pull was kept
+        let waiting = Task { await trigger.wait(upTo: .seconds(3600)) }
+        while await !trigger.isWaiting { await Task.yield() }
+        await trigger.pull()
+        await waiting.value
+        // A short wait ends by its own timer.
+        await trigger.wait(upTo: .milliseconds(10))
+    }
+
+    /// The loop and its endpoints as `apimsync controller` runs them, on port 0. The interval is a minute, so
+    /// only the POST can start the cycle that corrects the drift.
+    @Test func endpointsServeStatusReadinessMetricsAndTriggers() async throws {
+        try await Self.withLab { lab in
+            let settings = ControllerSettings(interval: .seconds(60), jitter: 0, checkSecrets: false)
+            let registry = PrometheusCollectorRegistry()
+            let loop = ReconcileLoop(
+                cycle: Self.cycle(lab, settings: settings), target: "test emulator",
+                metricsFactory: PrometheusMetricsFactory(registry: registry), random: { 0.5 })
+            let (ports, port) = AsyncStream<Int>.makeStream()
+            let endpoints = ControllerEndpoints.application(
+                host: "127.0.0.1", port: 0, loop: loop, registry: registry, onListening: { port.yield($0) })
+            let group = ServiceGroup(
+                configuration: ServiceGroupConfiguration(
+                    services: [
+                        .init(service: loop, successTerminationBehavior: .gracefullyShutdownGroup),
+                        .init(service: endpoints),
+                    ],
+                    logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })))
+            let running = Task { try await group.run() }
+            var iterator = ports.makeAsyncIterator()
+            let base = "http://127.0.0.1:\(try #require(await iterator.next()))"
+
+            try await Self.waitUntil { await loop.status.cycles >= 1 }
+            #expect(try await Self.get(base + "/healthz").status == 200)
+            #expect(try await Self.get(base + "/readyz").status == 200)
+            let status = try JSONValue.parse(Array(try await Self.get(base + "/status").body))
+            #expect(status["phase"]?.stringValue == "Ready")
+            #expect(status["lastCycle"]?["result"]?.stringValue == "InSync")
+            let metrics = String(decoding: try await Self.get(base + "/metrics").body, as: UTF8.self)
+            #expect(metrics.contains("apimsync_reconcile_cycles_total{result=\"InSync\"}"))
+            #expect(metrics.contains("apimsync_changes_applied_total"))
+            for text in [metrics, status.serialized()] { #expect(!text.contains("emulator-placeholder")) }
+
+            // Drift is corrected by the next cycle; a POST starts it without waiting for the interval.
+            let id = try await Self.drift(lab)
+            let trigger = try await AsyncHTTPTransport.shared.send(
+                TransportRequest(method: "POST", url: base + "/reconcile"), timeout: .seconds(5))
+            #expect(trigger.status == 202)
+            try await Self.waitUntil {
+                (try? await lab.client.get(id).properties?["url"]?.stringValue) != "https://drifted.example.com/openai"
+            }
+
+            await group.triggerGracefulShutdown()
+            try await running.value
+        }
+    }
+
+    @Test func failingCyclesBackOffAndLeaveTheControllerUnready() async throws {
+        var options = EmulatorOptions()
+        options.faults = try FaultSpec(parsing: "GET:500@backends=1")
+        try await Self.withLab(options) { lab in
+            let client = try Self.singleAttemptClient(lab, options)
+            let settings = ControllerSettings(
+                interval: .seconds(60), jitter: 0, retryBackoff: .milliseconds(20), checkSecrets: false)
+            let loop = ReconcileLoop(
+                cycle: Self.cycle(lab, settings: settings, client: client), target: "test emulator",
+                metricsFactory: PrometheusMetricsFactory(registry: PrometheusCollectorRegistry()), random: { 0.5 })
+            let group = ServiceGroup(
+                configuration: ServiceGroupConfiguration(
+                    services: [.init(service: loop, successTerminationBehavior: .gracefullyShutdownGroup)],
+                    logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })))
+            let running = Task { try await group.run() }
+            let status = loop.status
+
+            // 20, 40, 80 ms between the first four failures: well inside the 60 s interval.
+            try await Self.waitUntil { await status.consecutiveFailures >= 4 }
+            #expect(await status.phase == .failed)
+            #expect(await !status.isReady)
+            #expect(await lab.writes() == 0)
+            let next = try #require(await status.nextCycleAt)
+            #expect(next.timeIntervalSinceNow < 1)
+
+            await group.triggerGracefulShutdown()
+            try await running.value
+        }
+    }
+
+    @Test func aGitSourceIsPulledBeforeEachCycleAndItsRevisionReported() async throws {
+        try await Self.withLab { lab in
+            let origin = lab.root.appendingPathComponent("manifests").path
+            let clone = lab.root.appendingPathComponent("clone").path
+            try await Self.git(["-C", origin, "init", "-q", "-b", "main"])
+            try await Self.git(["-C", origin, "add", "-A"])
+            try await Self.git(["-C", origin, "commit", "-q", "-m", "lab"])
+            try await Self.git(["clone", "-q", origin, clone])
+            let directory = clone + "/examples/plain"
+            let cycle = ReconcileCycle(
+                configPath: directory + "/apimsync.yaml", environment: "local", target: Self.localTarget,
+                client: lab.client, settings: ControllerSettings(checkSecrets: false), placeholderSecrets: true,
+                source: RepositorySource(directory: directory, pull: true))
+
+            let first = await cycle.run()
+            #expect(first.result == .inSync)
+            #expect(first.revision == (try await Self.git(["-C", origin, "rev-parse", "HEAD"])))
+
+            try "# notes\n".write(toFile: origin + "/NOTES.md", atomically: true, encoding: .utf8)
+            try await Self.git(["-C", origin, "add", "NOTES.md"])
+            try await Self.git(["-C", origin, "commit", "-q", "-m", "notes"])
+            let head = try await Self.git(["-C", origin, "rev-parse", "HEAD"])
+            let second = await cycle.run()
+            #expect(second.revision == head && head != first.revision)
+            #expect(FileManager.default.fileExists(atPath: clone + "/NOTES.md"))
+
+            let broken = ReconcileCycle(
+                configPath: lab.configPath, environment: "local", target: Self.localTarget, client: lab.client,
+                settings: ControllerSettings(checkSecrets: false), placeholderSecrets: true,
+                source: RepositorySource(directory: lab.root.appendingPathComponent("nowhere").path, pull: true))
+            let failed = await broken.run()
+            #expect(failed.result == .failed)
+            #expect(failed.messages.first?.contains("git pull --ff-only --quiet exited with") == true)
+        }
+    }
+
+    /// Runs git; its output, trimmed. Fails the test when git fails.
+    @discardableResult
+    static func git(_ arguments: [String]) async throws -> String {
+        let identity = ["-c", "user.name=apimsync tests", "-c", "user.email=tests@apimsync.invalid"]
+        let result = try await ChildProcess.run(URL(fileURLWithPath: "/usr/bin/git"), identity + arguments)
+        #expect(result.status == 0, "git \(arguments.joined(separator: " ")): \(result.output)")
+        return result.output.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Runs `body` with a fresh lab and stops its emulator afterwards, also when `body` throws.
+    static func withLab(
+        _ options: EmulatorOptions = EmulatorOptions(), _ body: (LabHarness) async throws -> Void
+    ) async throws {
+        let lab = try await LabHarness(options: options)
+        do {
+            try await body(lab)
+        } catch {
+            await lab.shutdown()
+            throw error
+        }
+        await lab.shutdown()
+    }
+
+    /// A client that sends each request once, so an injected permanent fault fails a cycle at once.
+    static func singleAttemptClient(_ lab: LabHarness, _ options: EmulatorOptions) throws -> ARMClient {
+        var retry = RetryPolicy.default
+        retry.maxAttempts = 1
+        let configuration = ARMClientConfiguration(
+            resourceManagerURL: lab.emulator.baseURL, subscriptionID: options.subscriptionId,
+            resourceGroup: options.resourceGroup, serviceName: options.serviceName, retry: retry)
+        return try ARMClient(configuration: configuration, credential: StaticTokenCredential(token: "test-token"))
+    }
+
+    static func get(_ url: String) async throws -> TransportResponse {
+        try await AsyncHTTPTransport.shared.send(TransportRequest(method: "GET", url: url), timeout: .seconds(5))
+    }
+
+    /// Polls `condition` every 20 ms for up to 20 s.
+    static func waitUntil(_ condition: () async -> Bool) async throws {
+        for _ in 0..<1000 {
+            if await condition() { return }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        Issue.record("condition not met within 20 s")
+    }
+}
