@@ -8,7 +8,8 @@ import YAML
     static let deploy = LabHarness.repositoryManifests.deletingLastPathComponent().appendingPathComponent("deploy")
 
     static let yamlFiles = [
-        "kubernetes/apimsync-reconcile.yaml", "github/apimsync.yml", "azure-devops/azure-pipelines.yml",
+        "kubernetes/apimsync-reconcile.yaml", "kubernetes/apimsync-controller.yaml", "github/apimsync.yml",
+        "azure-devops/azure-pipelines.yml",
     ]
 
     /// The `apimsync` command lines in a file (shell redirections and `||` tails cut off).
@@ -39,10 +40,7 @@ import YAML
     }
 
     @Test func theCronJobAppliesWithoutAskingAndLogsJSON() async throws {
-        let text = try String(
-            contentsOf: Self.deploy.appendingPathComponent("kubernetes/apimsync-reconcile.yaml"), encoding: .utf8)
-        let documents = try YAMLParser.parse(text, file: "apimsync-reconcile.yaml")
-        let cronJob = try #require(documents.compactMap(\.root).first { $0["kind"]?.scalar?.text == "CronJob" })
+        let cronJob = try Self.object("CronJob", in: "kubernetes/apimsync-reconcile.yaml")
         #expect(cronJob["spec"]?["concurrencyPolicy"]?.scalar?.text == "Forbid")
         let container = cronJob["spec"]?["jobTemplate"]?["spec"]?["template"]?["spec"]?["containers"]?.sequence?.first
         let args = container?["args"]?.sequence?.compactMap { $0.scalar?.text } ?? []
@@ -52,6 +50,29 @@ import YAML
         try #require(FileManager.default.isExecutableFile(atPath: CrashRecoveryTests.binary.path))
         let output = try await Self.run(args.map { $0 == "/repo/apimsync.yaml" ? "/nonexistent/apimsync.yaml" : $0 })
         #expect(output.contains("cannot read the configuration '/nonexistent/apimsync.yaml'"), "\(output)")
+    }
+
+    @Test func theControllerDeploymentRunsOneReplicaWithProbesOnItsEndpoints() async throws {
+        let deployment = try Self.object("Deployment", in: "kubernetes/apimsync-controller.yaml")
+        #expect(deployment["spec"]?["replicas"]?.scalar?.text == "1")
+        #expect(deployment["spec"]?["strategy"]?["type"]?.scalar?.text == "Recreate")
+        let containers = deployment["spec"]?["template"]?["spec"]?["containers"]?.sequence ?? []
+        let container = try #require(containers.first { $0["name"]?.scalar?.text == "apimsync" })
+        #expect(container["livenessProbe"]?["httpGet"]?["path"]?.scalar?.text == "/healthz")
+        #expect(container["readinessProbe"]?["httpGet"]?["path"]?.scalar?.text == "/readyz")
+        let args = container["args"]?.sequence?.compactMap { $0.scalar?.text } ?? []
+        #expect(args.first == "controller")
+        try #require(FileManager.default.isExecutableFile(atPath: CrashRecoveryTests.binary.path))
+        let output = try await Self.run(
+            args.map { $0 == "/repo/current/apimsync.yaml" ? "/nonexistent/apimsync.yaml" : $0 })
+        #expect(output.contains("cannot read the configuration '/nonexistent/apimsync.yaml'"), "\(output)")
+    }
+
+    /// The first Kubernetes object of `kind` in a file under `deploy/`.
+    static func object(_ kind: String, in file: String) throws -> YAMLNode {
+        let text = try String(contentsOf: deploy.appendingPathComponent(file), encoding: .utf8)
+        let documents = try YAMLParser.parse(text, file: file)
+        return try #require(documents.compactMap(\.root).first { $0["kind"]?.scalar?.text == kind })
     }
 
     static func run(_ arguments: [String]) async throws -> String {
