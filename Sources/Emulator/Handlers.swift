@@ -280,6 +280,9 @@ extension EmulatorStore {
             throw ARMError.notFound(kind.label)
         }
         if head { return .empty(200, headers: [("ETag", entity.etag)]) }
+        if kind.pattern == "apis", request.queryValue("export")?.lowercased() == "true" {
+            return try export(entity, request)
+        }
         let rawxml = try exportFormatIsRaw(request, kind: kind)
         return .json(200, envelope(entity, rawxml: rawxml), headers: [("ETag", entity.etag)])
     }

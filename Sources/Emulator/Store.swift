@@ -35,6 +35,8 @@ actor EmulatorStore {
     private(set) var stats = EmulatorStats()
     private var buckets: [String: PrincipalBuckets] = [:]
     var operations: [String: LroOperation] = [:]
+    /// API exports by link token (`/_emulator/exports/<token>`), until they expire.
+    var exports: [String: (text: String, expires: Date)] = [:]
     private var requestCounter: UInt64 = 0
 
     init(options: EmulatorOptions) throws {
@@ -74,6 +76,7 @@ actor EmulatorStore {
         stats = EmulatorStats()
         buckets = [:]
         operations = [:]
+        exports = [:]
         if let file = options.stateFile { try? Self.write(state, to: file) }
     }
 
@@ -118,6 +121,8 @@ actor EmulatorStore {
         case ("POST", "/_emulator/reset"):
             reset()
             return .empty(204)
+        case ("GET", let path) where path.hasPrefix("/_emulator/exports/"):
+            return exportedDocument(token: String(path.dropFirst("/_emulator/exports/".count)))
         default:
             return .error(ARMError(status: 404, code: "NotFound", message: "Unknown emulator endpoint."))
         }

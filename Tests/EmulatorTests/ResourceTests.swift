@@ -353,6 +353,44 @@ import Testing
         }
     }
 
+    /// `ApiExport_Get`: a link without the bearer token serves a definition that re-imports to the same operations.
+    @Test func exportedDefinitionsReimportToTheSameOperations() async throws {
+        let specFile = sharedDirectory().appendingPathComponent("aoai-spec/2024-10-21/inference.json")
+        let spec = try String(contentsOf: specFile, encoding: .utf8)
+        try await withEmulator { arm in
+            _ = try await arm.put("apis/aoai", ["format": "openapi+json", "value": .string(spec), "path": "openai"])
+            let export = try await arm.call(.get, "apis/aoai", query: "export=true&format=openapi%2Bjson-link")
+            #expect(export.status == 200, "\(export.text.prefix(300))")
+            #expect(export.json?["format"]?.stringValue == "openapi+json-link")
+            let link = try #require(export.json?["value"]?["link"]?.stringValue)
+            #expect(link.contains("/_emulator/exports/") && link.contains("sig="))
+            let document = try await arm.follow(link)
+            #expect(document.status == 200)
+            #expect(document.json?["openapi"]?.stringValue == "3.0.1")
+
+            _ = try await arm.put(
+                "apis/copy", ["format": "openapi+json", "value": .string(document.text), "path": "copy"])
+            func operations(_ api: String) async throws -> [String: String] {
+                let list = try await arm.call(.get, "apis/\(api)/operations", query: "$top=100")
+                var result: [String: String] = [:]
+                for item in list.json?["value"]?.arrayValue ?? [] {
+                    let properties = item["properties"]
+                    result[item["name"]?.stringValue ?? ""] =
+                        "\(properties?["method"]?.stringValue ?? "") \(properties?["urlTemplate"]?.stringValue ?? "") "
+                        + "(\(properties?["displayName"]?.stringValue ?? ""))"
+                }
+                return result
+            }
+            let original = try await operations("aoai")
+            #expect(original.count > 5)
+            #expect(try await operations("copy") == original)
+
+            let unknown = try await arm.call(.get, "apis/aoai", query: "export=true&format=wadl-link")
+            #expect(unknown.status == 400)
+            #expect(try await arm.follow(link.replacingOccurrences(of: "/exports/", with: "/exports/0")).status == 404)
+        }
+    }
+
     @Test func importNamesOperationsWithoutOperationId() async throws {
         let document: JSONValue = [
             "swagger": "2.0", "info": ["title": "Pets", "version": "1"], "host": "pets.example.com", "basePath": "/v1",

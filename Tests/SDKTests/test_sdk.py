@@ -3,6 +3,7 @@
 import io
 import json
 import os
+import urllib.request
 from datetime import timedelta
 
 import pytest
@@ -231,6 +232,36 @@ def test_openapi_import_of_the_aoai_spec(client):
     assert chat.url_template == "/deployments/{deployment-id}/chat/completions?api-version={api-version}"
     names = {op.name for op in client.api_operation.list_by_api(RG, SERVICE, "aoai")}
     assert {"completions-create", "embeddings-create", "chatcompletions-create"} <= names
+
+
+def test_api_export_link_serves_a_reimportable_definition(client):
+    if not os.path.exists(AOAI_SPEC):
+        pytest.skip(f"AOAI spec missing at {AOAI_SPEC}")
+    with open(AOAI_SPEC, encoding="utf-8") as handle:
+        spec = handle.read()
+    client.api.begin_create_or_update(
+        RG, SERVICE, "aoai-export", m.ApiCreateOrUpdateParameter(format="openapi+json", value=spec, path="export")
+    ).result()
+    result = client.api_export.get(RG, SERVICE, "aoai-export", format="openapi+json-link", export="true")
+    assert result.export_result_format == "openapi+json-link"
+    link = result.value.link
+    with urllib.request.urlopen(link) as response:  # a SAS-style link: no bearer token
+        document = json.loads(response.read().decode("utf-8"))
+    assert document["openapi"].startswith("3.0")
+    client.api.begin_create_or_update(
+        RG,
+        SERVICE,
+        "aoai-copy",
+        m.ApiCreateOrUpdateParameter(format="openapi+json", value=json.dumps(document), path="copy"),
+    ).result()
+
+    def operations(api):
+        return {
+            op.name: (op.method, op.url_template, op.display_name)
+            for op in client.api_operation.list_by_api(RG, SERVICE, api)
+        }
+
+    assert operations("aoai-copy") == operations("aoai-export")
 
 
 POLICY_RAW = (
