@@ -13,7 +13,7 @@ public struct ApimSyncCommand: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             ValidateCommand.self, RenderCommand.self, PlanCommand.self, ApplyCommand.self, EmulatorCommand.self,
-            AuthCommand.self, ControllerCommand.self,
+            AuthCommand.self, ControllerCommand.self, ExportCommand.self,
             BenchmarkCommand.self,
         ]
     )

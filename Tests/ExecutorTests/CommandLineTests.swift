@@ -149,4 +149,40 @@ import Testing
         }
         await lab.shutdown()
     }
+
+    /// Bootstrap from a live service: the exported repository validates, plans as "No changes." against the same
+    /// service, and holds no secret; an export into a non-empty folder writes nothing.
+    @Test func exportWritesARepositoryThatPlansNoChangesAgainstItsSource() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: CrashRecoveryTests.binary.path))
+        let lab = try await LabHarness(repository: "")
+        try lab.addEndpointEnvironment()
+        let secret = "InstrumentationKey=export-Secret-1618"
+        let environment = ["APIMSYNC_TOKEN": "test-token", "APPINSIGHTS_CONNECTION_STRING": secret]
+        let applied = try await run(
+            ["apply", "--config", lab.configPath, "--env", "ci", "--auto-approve"], environment: environment)
+        #expect(applied.status == 0, "\(applied.output)")
+
+        let out = lab.root.appendingPathComponent("exported")
+        let exported = try await run(
+            ["export", "--config", lab.configPath, "--env", "ci", "--out", out.path], environment: environment)
+        #expect(exported.status == 0, "\(exported.output)")
+        #expect(exported.output.contains("set APPINSIGHTS_CONNECTION_STRING where apimsync runs"))
+        let config = out.appendingPathComponent("apimsync.yaml").path
+        let plan = try await run(["plan", "--config", config, "--env", "ci"], environment: environment)
+        #expect(plan.status == 0 && plan.output.contains("No changes."), "\(plan.output)")
+        let checked = try await run(
+            ["plan", "--config", config, "--env", "ci", "--check-secrets"], environment: environment)
+        #expect(checked.output.contains("No changes."), "\(checked.output)")
+        let files = try #require(FileManager.default.enumerator(atPath: out.path)?.allObjects as? [String])
+        #expect(files.contains("specs/aoai.json") && files.contains("policies/apis/aoai.xml"), "\(files)")
+        for file in files {
+            let text = (try? String(contentsOf: out.appendingPathComponent(file), encoding: .utf8)) ?? ""
+            #expect(!text.contains("export-Secret-1618") && !text.contains("test-token"), "\(file) leaks a secret")
+        }
+
+        let again = try await run(
+            ["export", "--config", lab.configPath, "--env", "ci", "--out", out.path], environment: environment)
+        #expect(again.status != 0 && again.output.contains("is not empty"), "\(again.output)")
+        await lab.shutdown()
+    }
 }

@@ -1,0 +1,177 @@
+import ArgumentParser
+import Foundation
+import ManagementClient
+import Manifests
+import Model
+import Planner
+
+/// `apimsync export`: writes a new repository of manifests from a live APIM service, to start managing an
+/// existing instance.
+struct ExportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write manifests, policies and API definitions for everything in a live APIM service.",
+        discussion: """
+            Reads the service (an environment of an existing apimsync.yaml with --env, or --subscription-id, \
+            --resource-group and --service), exports each API's definition, and writes a repository that plans as \
+            'No changes.' against it: apimsync.yaml, resources/, policies/ and specs/. Built-in entities (echo-api, \
+            starter, unlimited, the built-in groups, the master subscription) are left out. Secrets are never read: \
+            secret named values get 'valueFrom: {env: …}' and the notes say which variables to set. Nothing is \
+            written unless every read succeeded and the result validates; the output folder must not exist or be \
+            empty.
+            """
+    )
+
+    @OptionGroup var repository: RepositoryOptions
+
+    @Option(help: ArgumentHelp("Folder to write the repository to.", valueName: "dir"))
+    var out: String
+
+    @Option(help: "Subscription of the APIM service (instead of --env).")
+    var subscriptionId: String?
+
+    @Option(help: "Resource group of the APIM service.")
+    var resourceGroup: String?
+
+    @Option(help: "Name of the APIM service.")
+    var service: String?
+
+    @Option(help: "Credential: default, clientSecret, workloadIdentity, managedIdentity, azureCli or token.")
+    var auth = "default"
+
+    @Option(help: "AzureCloud, AzureUSGovernment or AzureChinaCloud.")
+    var cloud = "AzureCloud"
+
+    @Option(help: "Resource-manager URL, e.g. a separately started emulator (http only on loopback).")
+    var endpoint: String?
+
+    @Option(help: "Name of the environment in the exported apimsync.yaml (default: --env, else prod).")
+    var environmentName: String?
+
+    func validate() throws {
+        let given = [subscriptionId, resourceGroup, service].compactMap { $0 }.count
+        guard given == 0 || given == 3 else {
+            throw ValidationError("give all of --subscription-id, --resource-group and --service, or none (and --env)")
+        }
+        if given == 3, repository.env != nil {
+            throw ValidationError("--env and --service name two targets; give one")
+        }
+    }
+
+    func run() async throws {
+        let outURL = URL(fileURLWithPath: out)
+        if let existing = try? FileManager.default.contentsOfDirectory(atPath: outURL.path), !existing.isEmpty {
+            throw ValidationError("'\(out)' is not empty; export writes only to a new or empty folder")
+        }
+        let (environment, configPath) = try sourceEnvironment()
+        let connection = try await TargetConnection.open(environment, configPath: configPath)
+        do {
+            try await export(from: connection, environment: environment, to: outURL)
+        } catch {
+            await connection.close()
+            throw error
+        }
+        await connection.close()
+    }
+
+    /// The environment to read: from --service and friends, else from apimsync.yaml's --env (or default).
+    func sourceEnvironment() throws -> (EnvironmentConfig, String) {
+        if let subscriptionId, let resourceGroup, let service {
+            let target = ARMTarget(
+                endpoint: endpoint, subscriptionId: subscriptionId, resourceGroup: resourceGroup, service: service,
+                cloud: cloud, auth: auth)
+            let name = environmentName ?? "prod"
+            return (EnvironmentConfig(name: name, target: .arm(target)), FileManager.default.currentDirectoryPath + "/")
+        }
+        let configPath = try repository.configPath()
+        let loaded = ManifestLoader(configPath: configPath).loadConfiguration()
+        DiagnosticPrinter.print(loaded.diagnostics)
+        guard let config = loaded.config else { throw ExitCode.failure }
+        let name = repository.env ?? RepositoryConfig.defaultEnvironment
+        guard let environment = config.environments[name] else {
+            throw ValidationError("no environment '\(name)' in \(configPath)")
+        }
+        return (environment, configPath)
+    }
+
+    func export(from connection: TargetConnection, environment: EnvironmentConfig, to outURL: URL) async throws {
+        DiagnosticPrinter.progress("Reading \(connection.description)…")
+        let reader = LiveStateReader(client: connection.client)
+        let topLevel = Set(ResourceKind.allCases.filter { $0.owningKind == nil && !$0.isPolicy && $0 != .group })
+        var errors: [String] = []
+        let services = await reader.read(.init(kinds: topLevel.union([.servicePolicy]), apis: [:], products: [:]))
+        errors += services.errors
+        var live = services.state
+        let apis = live.resources(of: .api).map(\.id).filter { !Planner.builtIns.contains($0) }
+        let products = live.resources(of: .product).map(\.id).filter { !Planner.builtIns.contains($0) }
+        let children = await reader.read(
+            .init(
+                kinds: [],
+                apis: Dictionary(
+                    uniqueKeysWithValues: apis.map { ($0.name, [.apiOperation, .apiDiagnostic, .apiTag]) }),
+                products: Dictionary(uniqueKeysWithValues: products.map { ($0.name, [.productApi, .productGroup]) })))
+        errors += children.errors
+        for resource in children.state.sorted { live.insert(resource) }
+        guard errors.isEmpty else {
+            for error in errors { DiagnosticPrinter.writeError("error: \(error)") }
+            DiagnosticPrinter.writeError("error: the read was incomplete; nothing was written")
+            throw ExitCode.failure
+        }
+        for resource in live.sorted where Self.isBuiltIn(resource.id, subscriptionScope: resource) {
+            live.remove(resource.id)
+        }
+        var definitions: [String: String] = [:]
+        for api in apis where live.resources(of: .apiOperation).contains(where: { $0.id.names[0] == api.name }) {
+            definitions[api.name] = try await connection.client.exportDefinition(api: api.name).text
+        }
+        for operation in live.resources(of: .apiOperation) { live.remove(operation.id) }
+
+        let name = environmentName ?? environment.name
+        let result = ManifestExporter.export(
+            live, definitions: definitions,
+            environment: ManifestExporter.Environment(name: name, target: environment.target))
+        try write(result, to: outURL, environment: name)
+        for note in result.notes { Console.line("note: \(note)") }
+        Console.line(
+            "Exported \(live.count) resources (\(definitions.count) API definitions) to \(out) as environment '\(name)'."
+        )
+    }
+
+    /// Writes into a sibling folder, validates it there, then moves it into place: a failure leaves nothing.
+    func write(_ result: ManifestExporter.Result, to outURL: URL, environment: String) throws {
+        let fileManager = FileManager.default
+        let staging = outURL.deletingLastPathComponent().appendingPathComponent(
+            ".\(outURL.lastPathComponent).apimsync-export-\(UUID().uuidString)")
+        defer { try? fileManager.removeItem(at: staging) }
+        for file in result.files {
+            let url = staging.appendingPathComponent(file.path)
+            try fileManager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(file.contents.utf8).write(to: url)
+        }
+        let check = ManifestLoader(configPath: staging.appendingPathComponent("apimsync.yaml").path)
+            .load(environment: environment)
+        if check.hasErrors {
+            DiagnosticPrinter.print(check.diagnostics)
+            DiagnosticPrinter.writeError("error: the exported repository does not validate; nothing was written")
+            throw ExitCode.failure
+        }
+        if fileManager.fileExists(atPath: outURL.path) { try fileManager.removeItem(at: outURL) }
+        try fileManager.moveItem(at: staging, to: outURL)
+    }
+
+    /// Entities every service has (and their children), and subscriptions to them: not the repository's to manage.
+    static func isBuiltIn(_ id: ResourceID, subscriptionScope resource: Resource) -> Bool {
+        if Planner.builtIns.contains(id) { return true }
+        if let owner = id.owner, Planner.builtIns.contains(owner) { return true }
+        if id.kind == .subscription, let scope = resource.properties["scope"]?.stringValue {
+            let segments = scope.split(separator: "/").map(String.init)
+            if segments.count >= 2,
+                let kind = segments[segments.count - 2] == "products"
+                    ? ResourceKind.product : segments[segments.count - 2] == "apis" ? .api : nil
+            {
+                return Planner.builtIns.contains(ResourceID(kind, segments[segments.count - 1]))
+            }
+        }
+        return false
+    }
+}
