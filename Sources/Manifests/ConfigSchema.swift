@@ -32,6 +32,7 @@ enum ConfigSchema {
                 .object(
                     ObjectSchema([
                         FieldSchema("target", target, required: true), FieldSchema("variables", .map(.string)),
+                        FieldSchema("overlays", .list(.string)),
                     ])))),
         FieldSchema(
             "prune",
@@ -90,7 +91,9 @@ enum ConfigSchema {
                 }
                 resolved = .arm(arm)
             }
-            config.environments[name] = EnvironmentConfig(name: name, target: resolved, variables: variables)
+            let overlays = value["overlays"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            config.environments[name] = EnvironmentConfig(
+                name: name, target: resolved, variables: variables, overlays: overlays)
         }
         if let prune = spec["prune"] {
             config.prune = PruneSettings(

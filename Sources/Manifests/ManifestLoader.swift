@@ -44,8 +44,10 @@ public struct ManifestLoader: Sendable {
         }
         let name = environment ?? RepositoryConfig.defaultEnvironment
         var variables: [String: String] = [:]
+        var overlays: [String] = []
         if let selected = config.environments[name] {
             variables = selected.variables
+            overlays = selected.overlays
         } else if environment != nil || !config.environments.isEmpty {
             diagnostics.append(
                 .error(
@@ -53,7 +55,8 @@ public struct ManifestLoader: Sendable {
                         + Suggestions.hint(for: name, in: config.environments.keys.sorted()), at: config.origin))
         }
         let substitution = VariableSubstitution(variables: variables, environment: name)
-        var state = loadResources(config: config, substitution: substitution, diagnostics: &diagnostics)
+        var state = loadResources(
+            config: config, overlays: overlays, substitution: substitution, diagnostics: &diagnostics)
         if diagnostics.hasErrors { state = State() }
         return LoadResult(config: config, environment: name, state: state, diagnostics: diagnostics.sortedForDisplay())
     }
@@ -191,41 +194,40 @@ public struct ManifestLoader: Sendable {
     }
 
     func loadResources(
-        config: RepositoryConfig, substitution: VariableSubstitution, diagnostics: inout [Diagnostic]
+        config: RepositoryConfig, overlays: [String] = [], substitution: VariableSubstitution,
+        diagnostics: inout [Diagnostic]
     ) -> State {
         let files = self.files
         let (paths, missing) = files.manifestFiles(in: config.resources)
         for entry in missing {
             diagnostics.append(.error("resources folder '\(entry)' does not exist", at: config.origin))
         }
+        var roots = documents(in: paths, diagnostics: &diagnostics)
+        if !overlays.isEmpty {
+            let (overlayPaths, missingOverlays) = files.manifestFiles(in: overlays)
+            for entry in missingOverlays {
+                diagnostics.append(
+                    .error(
+                        "overlay '\(entry)' of environment '\(substitution.environment)' does not exist",
+                        at: config.origin))
+            }
+            roots = ManifestOverlay.apply(
+                documents(in: overlayPaths, diagnostics: &diagnostics), to: roots,
+                environment: substitution.environment, diagnostics: &diagnostics)
+        }
         var context = LoweringContext(files: files, substitution: substitution)
         // Manifests that failed to decode: references to them are not reported again as unknown.
         var failed: Set<ResourceID> = []
-        for path in paths {
-            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
-            else {
-                diagnostics.append(.error("cannot read '\(path)' as UTF-8 text", at: nil))
-                continue
+        for root in roots {
+            var decoder = SchemaDecoder(substitution: substitution)
+            if let manifest = decodeManifest(root, decoder: &decoder) {
+                ManifestKinds.named(manifest.kind)?.lower(manifest, into: &context)
+            } else if let kind = root["kind"]?.scalar.flatMap({ ResourceKind(rawValue: $0.text) }),
+                kind.nameCount == 1, let name = root["metadata"]?["name"]?.scalar?.text
+            {
+                failed.insert(ResourceID(kind, name))
             }
-            let documents: [YAMLDocument]
-            do {
-                documents = try YAMLParser.parse(text, file: path)
-            } catch {
-                diagnostics.append(.error(error.message, at: error.mark.location))
-                continue
-            }
-            for document in documents {
-                guard let root = document.root else { continue }
-                var decoder = SchemaDecoder(substitution: substitution)
-                if let manifest = decodeManifest(root, decoder: &decoder) {
-                    ManifestKinds.named(manifest.kind)?.lower(manifest, into: &context)
-                } else if let kind = root["kind"]?.scalar.flatMap({ ResourceKind(rawValue: $0.text) }),
-                    kind.nameCount == 1, let name = root["metadata"]?["name"]?.scalar?.text
-                {
-                    failed.insert(ResourceID(kind, name))
-                }
-                diagnostics += decoder.diagnostics
-            }
+            diagnostics += decoder.diagnostics
         }
         diagnostics += context.diagnostics
         return ReferenceResolver.resolve(
@@ -234,6 +236,24 @@ public struct ManifestLoader: Sendable {
                 if case .resource(let target) = reference.target { return !failed.contains(target) }
                 return true
             }, diagnostics: &diagnostics)
+    }
+
+    /// The root nodes of every document in `paths`, in order; files that cannot be read or parsed are reported.
+    func documents(in paths: [String], diagnostics: inout [Diagnostic]) -> [YAMLNode] {
+        var roots: [YAMLNode] = []
+        for path in paths {
+            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
+            else {
+                diagnostics.append(.error("cannot read '\(path)' as UTF-8 text", at: nil))
+                continue
+            }
+            do {
+                roots += try YAMLParser.parse(text, file: path).compactMap(\.root)
+            } catch {
+                diagnostics.append(.error(error.message, at: error.mark.location))
+            }
+        }
+        return roots
     }
 
     func decodeManifest(_ root: YAMLNode, decoder: inout SchemaDecoder) -> DecodedManifest? {

@@ -27,11 +27,14 @@ public struct EnvironmentConfig: Sendable, Hashable {
     public var name: String
     public var target: Target
     public var variables: [String: String]
+    /// Folders or files of overlays merged into the manifests for this environment, relative to the configuration.
+    public var overlays: [String]
 
-    public init(name: String, target: Target, variables: [String: String] = [:]) {
+    public init(name: String, target: Target, variables: [String: String] = [:], overlays: [String] = []) {
         self.name = name
         self.target = target
         self.variables = variables
+        self.overlays = overlays
     }
 }
 
