@@ -43,6 +43,16 @@ enum ConfigSchema {
                     FieldSchema("owns", .list(.string)),
                     FieldSchema("protect", .list(.string)),
                 ]))),
+        FieldSchema(
+            "policyRules",
+            .object(
+                ObjectSchema([
+                    FieldSchema(
+                        "requireBase",
+                        .scalarOr(.boolean, .list(.string(.oneOf(["inbound", "backend", "outbound", "on-error"]))))),
+                    FieldSchema("forbiddenElements", .list(.string)),
+                    FieldSchema("severity", .string(.oneOf(PolicyRules.Severity.allCases.map(\.rawValue)))),
+                ]))),
     ])
 
     /// Builds the configuration from the decoded `spec`, reporting targets that are incomplete.
@@ -101,6 +111,18 @@ enum ConfigSchema {
                 maxDeletes: prune["maxDeletes"]?.numberValue.map { Int($0) } ?? 10,
                 owns: prune["owns"]?.arrayValue?.compactMap(\.stringValue) ?? [],
                 protect: prune["protect"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+        }
+        if let rules = spec["policyRules"] {
+            var sections: [String] = []
+            switch rules["requireBase"] {
+            case .bool(true)?: sections = PolicyRules.defaultBaseSections
+            case .array(let items)?: sections = items.compactMap(\.stringValue)
+            default: break
+            }
+            config.policyRules = PolicyRules(
+                requireBaseIn: sections,
+                forbiddenElements: rules["forbiddenElements"]?.arrayValue?.compactMap(\.stringValue) ?? [],
+                severity: rules["severity"]?.stringValue.flatMap(PolicyRules.Severity.init(rawValue:)) ?? .error)
         }
         return config
     }

@@ -6,13 +6,15 @@ import Model
 struct LoweringContext {
     var files: ManifestFiles
     var substitution: VariableSubstitution
+    var policyRules: PolicyRules
     private(set) var resources: [Resource] = []
     private(set) var references: [Reference] = []
     private(set) var diagnostics: [Diagnostic] = []
 
-    init(files: ManifestFiles, substitution: VariableSubstitution) {
+    init(files: ManifestFiles, substitution: VariableSubstitution, policyRules: PolicyRules = PolicyRules()) {
         self.files = files
         self.substitution = substitution
+        self.policyRules = policyRules
     }
 
     mutating func add(_ resource: Resource) { resources.append(resource) }
@@ -97,6 +99,7 @@ struct LoweringContext {
                     at: place(element.line, element.column))
             }
         }
+        checkRules(scan, owner: owner, root: root, place: place)
         for reference in scan.namedValueReferences where !reference.name.hasPrefix("Logger-Credentials--") {
             self.reference(
                 from: owner, to: .namedValue(displayName: reference.name), role: "{{\(reference.name)}}",
@@ -118,6 +121,34 @@ struct LoweringContext {
             }
         }
         return text
+    }
+
+    /// The repository's `policyRules`: `<base />` in every section below the global scope, no forbidden element.
+    mutating func checkRules(
+        _ scan: PolicyScan, owner: ResourceID, root: String, place: (Int, Int) -> SourceLocation
+    ) {
+        func report(_ message: String, at location: SourceLocation) {
+            let text = "policy rule: " + message
+            if policyRules.severity == .error { error(text, at: location) } else { warning(text, at: location) }
+        }
+        if root == "policies", owner.kind != .servicePolicy {
+            for section in scan.elements
+            where section.ancestors == ["policies"] && policyRules.requireBaseIn.contains(section.name) {
+                let hasBase = scan.elements.contains {
+                    $0.name == "base" && $0.ancestors == ["policies", section.name]
+                }
+                if !hasBase {
+                    report(
+                        "<\(section.name)> of \(owner) has no <base />, so the policies of the scopes above it do not "
+                            + "run (requireBase)", at: place(section.line, section.column))
+                }
+            }
+        }
+        for element in scan.elements where policyRules.forbiddenElements.contains(element.name) {
+            report(
+                "<\(element.name)> is forbidden in this repository (forbiddenElements)",
+                at: place(element.line, element.column))
+        }
     }
 
     /// The 1-based line and column of a scalar offset in `text`.

@@ -215,7 +215,7 @@ public struct ManifestLoader: Sendable {
                 documents(in: overlayPaths, diagnostics: &diagnostics), to: roots,
                 environment: substitution.environment, diagnostics: &diagnostics)
         }
-        var context = LoweringContext(files: files, substitution: substitution)
+        var context = LoweringContext(files: files, substitution: substitution, policyRules: config.policyRules)
         // Manifests that failed to decode: references to them are not reported again as unknown.
         var failed: Set<ResourceID> = []
         for root in roots {

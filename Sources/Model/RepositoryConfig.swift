@@ -5,16 +5,19 @@ public struct RepositoryConfig: Sendable, Hashable {
     /// Named environments; `local` is the embedded emulator.
     public var environments: [String: EnvironmentConfig]
     public var prune: PruneSettings
+    public var policyRules: PolicyRules
     /// Where `apimsync.yaml` is.
     public var origin: SourceLocation?
 
     public init(
         resources: [String] = ["resources"], environments: [String: EnvironmentConfig] = [:],
-        prune: PruneSettings = PruneSettings(), origin: SourceLocation? = nil
+        prune: PruneSettings = PruneSettings(), policyRules: PolicyRules = PolicyRules(),
+        origin: SourceLocation? = nil
     ) {
         self.resources = resources
         self.environments = environments
         self.prune = prune
+        self.policyRules = policyRules
         self.origin = origin
     }
 
