@@ -97,7 +97,7 @@ struct ExportCommand: AsyncParsableCommand {
     func export(from connection: TargetConnection, environment: EnvironmentConfig, to outURL: URL) async throws {
         DiagnosticPrinter.progress("Reading \(connection.description)…")
         let reader = LiveStateReader(client: connection.client)
-        let topLevel = Set(ResourceKind.allCases.filter { $0.owningKind == nil && !$0.isPolicy && $0 != .group })
+        let topLevel = Set(ResourceKind.allCases.filter { $0.owningKind == nil && !$0.isPolicy })
         var errors: [String] = []
         let services = await reader.read(.init(kinds: topLevel.union([.servicePolicy]), apis: [:], products: [:]))
         errors += services.errors

@@ -20,9 +20,10 @@ struct LoweringContext {
     mutating func add(_ resource: Resource) { resources.append(resource) }
 
     mutating func reference(
-        from: ResourceID, to target: Reference.Target, role: String, at location: SourceLocation
+        from: ResourceID, to target: Reference.Target, role: String, at location: SourceLocation,
+        required: Bool = true
     ) {
-        references.append(Reference(from: from, target: target, role: role, location: location))
+        references.append(Reference(from: from, target: target, role: role, location: location, required: required))
     }
 
     mutating func error(_ message: String, at location: SourceLocation?) {

@@ -114,6 +114,7 @@ private struct Exporter {
             (.product, "products", "Product", { $0.product($1) }),
             (.subscription, "subscriptions", "Subscription", { Self.subscription($1) }),
             (.tag, "tags", "Tag", { Self.fields($1, of: TagKind.schema) }),
+            (.group, "groups", "Group", { Self.fields($1, of: GroupKind.schema) }),
         ]
         for entry in kinds {
             for resource in live.resources(of: entry.kind) {

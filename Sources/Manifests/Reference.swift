@@ -14,4 +14,6 @@ struct Reference: Sendable, Hashable {
     /// What makes the reference, for messages: "pool member", "backend-id in <set-backend-service>".
     var role: String
     var location: SourceLocation
+    /// Whether an unresolved target is an error; otherwise a warning that it must already exist in APIM.
+    var required = true
 }

@@ -49,10 +49,15 @@ enum ReferenceResolver {
                     let candidates =
                         state.resources(of: id.kind).map(\.id.name)
                         + builtIns.filter { $0.kind == id.kind }.map(\.name)
+                    let hint = Suggestions.hint(for: id.name, in: candidates)
                     diagnostics.append(
-                        .error(
-                            "\(reference.role) refers to unknown \(id.kind.rawValue) '\(id.name)'"
-                                + Suggestions.hint(for: id.name, in: candidates), at: reference.location))
+                        reference.required
+                            ? .error(
+                                "\(reference.role) refers to unknown \(id.kind.rawValue) '\(id.name)'" + hint,
+                                at: reference.location)
+                            : .warning(
+                                "\(reference.role) '\(id.name)' is not declared in the manifests: it must already "
+                                    + "exist in APIM" + hint, at: reference.location))
                     continue
                 }
                 if reference.role == "pool member", state[id]?.properties["type"]?.stringValue == "Pool" {

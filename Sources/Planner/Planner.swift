@@ -10,9 +10,8 @@ public enum Planner {
         ResourceID(.subscription, "master"),
     ]
 
-    /// Kinds the planner never creates or deletes on its own: operations come from API imports, groups are not
-    /// managed.
-    static let derivedKinds: Set<ResourceKind> = [.apiOperation, .group]
+    /// Kinds the planner never creates or deletes on its own: operations come from API imports.
+    static let derivedKinds: Set<ResourceKind> = [.apiOperation]
 
     public static func plan(
         desired: State, live: State, scope: PlanScope = PlanScope(), secrets: SecretDigests = SecretDigests()

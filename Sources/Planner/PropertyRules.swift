@@ -35,7 +35,8 @@ enum PropertyRules {
                 "state",
             ]
         case .subscription: ["displayName", "scope", "state", "allowTracing", "ownerId"]
-        case .tag, .group: ["displayName"]
+        case .tag: ["displayName"]
+        case .group: ["displayName", "description", "type", "externalId"]
         case .servicePolicy, .apiPolicy, .apiOperationPolicy, .productPolicy: ["value"]
         case .apiOperation: ["displayName", "method", "urlTemplate"]
         case .apiTag, .productApi, .productGroup: []
@@ -60,6 +61,7 @@ enum PropertyRules {
             ]
         case .product: ["subscriptionRequired": true, "approvalRequired": false, "state": "notPublished"]
         case .subscription: ["state": "submitted", "allowTracing": false]
+        case .group: ["type": "custom"]
         default: [:]
         }
     }

@@ -100,6 +100,45 @@ import Testing
         await lab.shutdown()
     }
 
+    @Test func aDeclaredGroupIsCreatedLinkedAndPrunedWhenRemoved() async throws {
+        let lab = try await LabHarness()
+        try lab.edit("resources/products.yaml", replacing: "groups: [developers]", with: "groups: [developers, team-a]")
+        let groups = URL(fileURLWithPath: lab.configPath).deletingLastPathComponent()
+            .appendingPathComponent("resources/groups.yaml")
+        try """
+        apiVersion: apimsync/v1
+        kind: Group
+        metadata: { name: team-a }
+        spec: { displayName: Team A, description: Callers of the gold tier }
+
+        """.write(to: groups, atomically: true, encoding: .utf8)
+        let (initial, desired) = try await lab.plan()
+        let order = initial.changes.map(\.id)
+        let group = try #require(order.firstIndex(of: ResourceID(.group, "team-a")))
+        let link = try #require(order.firstIndex(of: ResourceID(.productGroup, "aoai-gold", "team-a")))
+        #expect(group < link)
+        #expect(await lab.apply(initial, desired: desired).succeeded)
+        #expect(try await lab.plan().0.changes.isEmpty)
+        let live = try await lab.client.get(ResourceID(.group, "team-a"))
+        #expect(live.properties?["description"]?.stringValue == "Callers of the gold tier")
+
+        // Removed from the manifests: pruned (link first) when prune owns groups; the built-ins stay.
+        try FileManager.default.removeItem(at: groups)
+        try lab.edit("resources/products.yaml", replacing: "groups: [developers, team-a]", with: "groups: [developers]")
+        try lab.edit("apimsync.yaml", replacing: "enabled: false", with: "enabled: true")
+        try lab.edit("apimsync.yaml", replacing: "owns: [\"apis/aoai\",", with: "owns: [\"groups/*\", \"apis/aoai\",")
+        try lab.edit("apimsync.yaml", replacing: ", \"groups/*\"]", with: "]")
+        let (prune, changed) = try await lab.plan()
+        #expect(
+            prune.changes.map { "\($0.action.rawValue) \($0.id)" } == [
+                "delete products/aoai-gold/groups/team-a", "delete groups/team-a",
+            ])
+        #expect(await lab.apply(prune, desired: changed).succeeded)
+        #expect(try await lab.plan().0.changes.isEmpty)
+        #expect(try await lab.client.getIfExists(ResourceID(.group, "developers")) != nil)
+        await lab.shutdown()
+    }
+
     @Test func aPermanentFailureSkipsOnlyItsDependantsAndTheNextRunConverges() async throws {
         let stateFile = FileManager.default.temporaryDirectory.appendingPathComponent(
             "apimsync-\(UUID().uuidString).json")

@@ -42,7 +42,6 @@ public struct LiveStateReader: Sendable {
                 }
                 if collection == "policies" { kinds.insert(.servicePolicy) }
             }
-            kinds.remove(.group)
             self.kinds = kinds
             var apis: [String: Set<ResourceKind>] = [:]
             var products: [String: Set<ResourceKind>] = [:]

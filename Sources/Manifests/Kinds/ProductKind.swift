@@ -53,10 +53,10 @@ enum ProductKind: ManifestKind {
         for (index, group) in (spec["groups"]?.arrayValue ?? []).enumerated() {
             guard let group = group.stringValue else { continue }
             if !builtInGroups.contains(group) {
-                context.warning(
-                    "group '\(group)' is not built in and apimsync does not manage groups: it must already exist in APIM"
-                        + Suggestions.hint(for: group, in: builtInGroups),
-                    at: manifest.location("spec.groups[\(index)]"))
+                // A group created outside apimsync (e.g. mirroring Entra ID) may be linked too: only a warning.
+                context.reference(
+                    from: ResourceID(.productGroup, product, group), to: .resource(ResourceID(.group, group)),
+                    role: "product group", at: manifest.location("spec.groups[\(index)]"), required: false)
             }
             var link = context.resource(ResourceID(.productGroup, product, group), .object(JSONObject()), for: manifest)
             link.dependencies = [id]
