@@ -1,4 +1,5 @@
 import ArgumentParser
+import Controller
 import Executor
 import Foundation
 import ManagementClient
@@ -50,6 +51,18 @@ struct PlanCommand: AsyncParsableCommand {
     @Option(help: "Concurrent requests to APIM.")
     var concurrency: Int?
 
+    @Option(
+        help: ArgumentHelp(
+            "Plan only the resources built from files changed since this git ref (fast pull-request plans; no "
+                + "deletions).", valueName: "ref"))
+    var changedSince: String?
+
+    func validate() throws {
+        if changedSince != nil, out != nil {
+            throw ValidationError("--changed-since plans part of the repository; a plan saved with --out must be whole")
+        }
+    }
+
     func run() async throws {
         let configPath = try repository.configPath()
         let loader = ManifestLoader(configPath: configPath)
@@ -61,13 +74,35 @@ struct PlanCommand: AsyncParsableCommand {
         guard let environment = config.environments[name] else {
             throw ValidationError("environment '\(name)' has no target in \(configPath)")
         }
+        var desired = loaded.state
+        var planConfig = config
+        var narrowing: String?
+        if let reference = changedSince {
+            let source = RepositorySource(directory: (configPath as NSString).deletingLastPathComponent, pull: false)
+            let changed: Set<String>
+            do {
+                changed = try await source.changedFiles(since: reference)
+            } catch {
+                throw ValidationError("--changed-since \(reference): \(error)")
+            }
+            let scope = ChangedFilesScope(loaded, changed: changed, configPath: configPath, reference: reference)
+            if let narrowed = scope.desired {
+                desired = narrowed
+                planConfig.prune.enabled = false
+            }
+            narrowing = scope.note
+        }
         let connection = try await TargetConnection.open(environment, configPath: configPath, concurrency: concurrency)
         DiagnosticPrinter.progress("Reading \(connection.description) and planning…")
         let planning = ContinuousClock.now
-        let plan = await PlanPipeline.plan(
-            desired: loaded.state, config: config, client: connection.client, configPath: configPath,
+        var plan = await PlanPipeline.plan(
+            desired: desired, config: planConfig, client: connection.client, configPath: configPath,
             checkSecrets: checkSecrets, allowMassDelete: allowMassDelete, withETags: out != nil,
             warn: { DiagnosticPrinter.writeError("warning: \($0)") })
+        if let narrowing {
+            plan.notes.insert(narrowing, at: 0)
+            if desired.count < loaded.state.count { plan.unmanaged = [] }
+        }
         DiagnosticPrinter.progress("Planned in \(DiagnosticPrinter.seconds(since: planning)).")
         await connection.close()
         switch output {

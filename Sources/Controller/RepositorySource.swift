@@ -33,6 +33,21 @@ public struct RepositorySource: Sendable {
         return revision.isEmpty ? nil : revision
     }
 
+    /// The files changed in the working tree since `reference` (committed, uncommitted and untracked), as
+    /// absolute paths with symbolic links resolved.
+    public func changedFiles(since reference: String) async throws -> Set<String> {
+        let top = try await run(["rev-parse", "--show-toplevel"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let changed = try await run(["diff", "--name-only", "--no-renames", reference, "--"])
+        let untracked = try await run(["ls-files", "--others", "--exclude-standard", "--full-name"])
+        let names = (changed + "\n" + untracked).split(separator: "\n").map(String.init).filter { !$0.isEmpty }
+        return Set(names.map { Self.canonical(top + "/" + $0) })
+    }
+
+    /// `path` made absolute (against the current folder) with symbolic links resolved, for comparing paths.
+    public static func canonical(_ path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+    }
+
     /// Runs git in `directory`; its output goes to a temporary file and the exit is awaited through
     /// `terminationHandler`, so no thread of the concurrency pool blocks on it.
     private func run(_ arguments: [String]) async throws -> String {

@@ -10,6 +10,8 @@ struct LoweringContext {
     private(set) var resources: [Resource] = []
     private(set) var references: [Reference] = []
     private(set) var diagnostics: [Diagnostic] = []
+    /// The files each resource was built from (manifest, policy and specification files), as displayed.
+    private(set) var sources: [ResourceID: Set<String>] = [:]
 
     init(files: ManifestFiles, substitution: VariableSubstitution, policyRules: PolicyRules = PolicyRules()) {
         self.files = files
@@ -17,7 +19,15 @@ struct LoweringContext {
         self.policyRules = policyRules
     }
 
-    mutating func add(_ resource: Resource) { resources.append(resource) }
+    mutating func add(_ resource: Resource) {
+        resources.append(resource)
+        if let file = resource.origin?.file { recordSource(file, for: resource.id) }
+    }
+
+    /// Notes that `id` was built (also) from the file at `path`.
+    mutating func recordSource(_ path: String, for id: ResourceID) {
+        sources[id, default: []].insert(path)
+    }
 
     mutating func reference(
         from: ResourceID, to target: Reference.Target, role: String, at location: SourceLocation,
@@ -62,6 +72,7 @@ struct LoweringContext {
                 return nil
             }
             file = files.displayPath(relative)
+            recordSource(file, for: owner)
             baseLocation = SourceLocation(file: file, line: 1, column: 1)
             let (substituted, unknown) = substitution.apply(to: raw)
             for variable in unknown {

@@ -9,6 +9,9 @@ public struct LoadResult: Sendable {
     public var environment: String?
     public var state: State
     public var diagnostics: [Diagnostic]
+    /// The files each resource was built from: its manifest and the policy and specification files it reads
+    /// (paths as diagnostics show them), for plans narrowed to what a change touched.
+    public var sources: [ResourceID: Set<String>] = [:]
 
     /// Whether loading found errors (then `state` must not be applied).
     public var hasErrors: Bool { diagnostics.hasErrors }
@@ -55,10 +58,15 @@ public struct ManifestLoader: Sendable {
                         + Suggestions.hint(for: name, in: config.environments.keys.sorted()), at: config.origin))
         }
         let substitution = VariableSubstitution(variables: variables, environment: name)
+        var sources: [ResourceID: Set<String>] = [:]
         var state = loadResources(
-            config: config, overlays: overlays, substitution: substitution, diagnostics: &diagnostics)
+            config: config, overlays: overlays, substitution: substitution, diagnostics: &diagnostics,
+            sources: &sources)
         if diagnostics.hasErrors { state = State() }
-        return LoadResult(config: config, environment: name, state: state, diagnostics: diagnostics.sortedForDisplay())
+        var result = LoadResult(
+            config: config, environment: name, state: state, diagnostics: diagnostics.sortedForDisplay())
+        result.sources = sources
+        return result
     }
 
     /// Loads the repository once per environment and merges the problems, so that a variable missing in any
@@ -195,7 +203,7 @@ public struct ManifestLoader: Sendable {
 
     func loadResources(
         config: RepositoryConfig, overlays: [String] = [], substitution: VariableSubstitution,
-        diagnostics: inout [Diagnostic]
+        diagnostics: inout [Diagnostic], sources: inout [ResourceID: Set<String>]
     ) -> State {
         let files = self.files
         let (paths, missing) = files.manifestFiles(in: config.resources)
@@ -230,6 +238,7 @@ public struct ManifestLoader: Sendable {
             diagnostics += decoder.diagnostics
         }
         diagnostics += context.diagnostics
+        sources = context.sources
         return ReferenceResolver.resolve(
             resources: context.resources,
             references: context.references.filter { reference in

@@ -1,4 +1,5 @@
 import Emulator
+import Executor
 import Foundation
 import ManagementClient
 import Model
@@ -183,6 +184,43 @@ import Testing
         let again = try await run(
             ["export", "--config", lab.configPath, "--env", "ci", "--out", out.path], environment: environment)
         #expect(again.status != 0 && again.output.contains("is not empty"), "\(again.output)")
+        await lab.shutdown()
+    }
+
+    /// A pull-request plan narrowed to what changed since a git ref: only the resources built from changed files
+    /// are read and planned, with a note that deletions are not; a change to apimsync.yaml plans everything.
+    @Test func planChangedSinceReadsAndPlansOnlyWhatTheChangeTouched() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: CrashRecoveryTests.binary.path))
+        let lab = try await LabHarness()
+        try lab.addEndpointEnvironment()
+        let (initial, desired) = try await lab.plan()
+        #expect(await lab.apply(initial, desired: desired).succeeded)
+        let repository = lab.root.appendingPathComponent("manifests").path
+        for arguments in [["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "lab"]] {
+            try await ControllerTests.git(["-C", repository] + arguments)
+        }
+        try lab.edit(
+            "resources/backends.yaml", replacing: "description: Azure OpenAI instance apimaoai01",
+            with: "description: Azure OpenAI instance 01")
+        let environment = ["APIMSYNC_TOKEN": "test-token"]
+        let plan = ["plan", "--config", lab.configPath, "--env", "ci", "--output", "json"]
+
+        let before = await lab.emulator.stats().totalRequests
+        let narrowed = try await run(plan + ["--changed-since", "HEAD"], environment: environment)
+        let narrowedRequests = await lab.emulator.stats().totalRequests - before
+        let json = try JSONValue.parse(Array(narrowed.output.utf8))
+        #expect(json["changes"]?.arrayValue?.compactMap { $0["id"]?.stringValue } == ["backends/aoai-apimaoai01"])
+        #expect(json["notes"]?.arrayValue?.first?.stringValue?.contains("narrowed to the 3 of 18 resources") == true)
+        #expect(json["unmanaged"]?.arrayValue?.isEmpty ?? true)
+
+        let full = try await run(plan, environment: environment)
+        let fullRequests = await lab.emulator.stats().totalRequests - before - narrowedRequests
+        #expect(try JSONValue.parse(Array(full.output.utf8))["changes"]?.arrayValue?.count == 1)
+        #expect(narrowedRequests < fullRequests / 2, "narrowed \(narrowedRequests), full \(fullRequests)")
+
+        try lab.edit("apimsync.yaml", replacing: "maxDeletes: 10", with: "maxDeletes: 11")
+        let everything = try await run(plan + ["--changed-since", "HEAD"], environment: environment)
+        #expect(everything.output.contains("planned everything"), "\(everything.output)")
         await lab.shutdown()
     }
 }

@@ -66,6 +66,7 @@ enum ApiKind: ManifestKind {
             let location = manifest.location("spec.specification.file")
             var diagnostics: [Diagnostic] = []
             if let text = context.files.read(file, what: "specification", at: location, diagnostics: &diagnostics) {
+                context.recordSource(context.files.displayPath(file), for: id)
                 let format = spec["specification"]?["format"]?.stringValue ?? defaultFormat(file: file, text: text)
                 if let document = parseSpecification(
                     text, file: context.files.displayPath(file), at: location, context: &context)
