@@ -139,6 +139,31 @@ import Testing
         await lab.shutdown()
     }
 
+    /// APIM adds `lastStatus` and a null `identityClientId` to a Key Vault reference: neither is drift.
+    @Test func aKeyVaultNamedValuePlansNoChangesOnceApplied() async throws {
+        let lab = try await LabHarness()
+        try """
+        apiVersion: apimsync/v1
+        kind: NamedValue
+        metadata: { name: aoai-key-kv }
+        spec:
+          displayName: aoai-key-kv
+          secret: true
+          keyVault: { secretIdentifier: https://kv-gateway.vault.azure.net/secrets/aoai-key }
+
+        """.write(
+            to: URL(fileURLWithPath: lab.configPath).deletingLastPathComponent()
+                .appendingPathComponent("resources/key-vault.yaml"), atomically: true, encoding: .utf8)
+        let (initial, desired) = try await lab.plan()
+        #expect(await lab.apply(initial, desired: desired).succeeded)
+        let live = try await lab.client.get(ResourceID(.namedValue, "aoai-key-kv"))
+        #expect(live.properties?["keyVault"]?["lastStatus"]?["code"]?.stringValue == "Success")
+        let (again, _) = try await lab.plan()
+        #expect(again.changes.isEmpty, "\(again.changes.map { "\($0.id) \($0.fields)" })")
+        #expect(again.notes.allSatisfy { !$0.contains("Key Vault") })
+        await lab.shutdown()
+    }
+
     @Test func aPermanentFailureSkipsOnlyItsDependantsAndTheNextRunConverges() async throws {
         let stateFile = FileManager.default.temporaryDirectory.appendingPathComponent(
             "apimsync-\(UUID().uuidString).json")
