@@ -17,6 +17,7 @@ public enum Planner {
         desired: State, live: State, scope: PlanScope = PlanScope(), secrets: SecretDigests = SecretDigests()
     ) -> Plan {
         var plan = Plan()
+        plan.notes += keyVaultFailures(desired: desired, live: live)
         var live = live
         live.transformProperties(LiveNormalizer.normalize)
         var writes: [ResourceChange] = []
@@ -88,6 +89,21 @@ public enum Planner {
         plan.changes = ordered.changes
         plan.blockers += ordered.blockers
         return plan
+    }
+
+    /// Named values the manifests take from Key Vault whose last refresh APIM reports as failed: the value in use
+    /// may be stale, which no diff of properties would show.
+    static func keyVaultFailures(desired: State, live: State) -> [String] {
+        desired.resources(of: .namedValue).compactMap { resource in
+            guard resource.properties["keyVault"] != nil,
+                let status = live[resource.id]?.properties["keyVault"]?["lastStatus"],
+                let code = status["code"]?.stringValue, code != "Success"
+            else { return nil }
+            let message = status["message"]?.stringValue.map { ": \($0)" } ?? ""
+            let since = status["timeStampUtc"]?.stringValue.map { " (\($0))" } ?? ""
+            return "\(resource.id): APIM could not refresh it from Key Vault, \(code)\(message)\(since); the value in "
+                + "use may be stale"
+        }
     }
 
     /// For a create, the top-level properties being set (policies are summarised by the renderer).

@@ -153,6 +153,29 @@ enum Fixture {
         #expect(plan.notes == ["secret values not compared: namedValues/key (env:KEY is not set here)"])
     }
 
+    @Test func aFailingKeyVaultRefreshIsNamedInTheNotes() {
+        let id = ResourceID(.namedValue, "kv")
+        let reference: JSONValue = ["secretIdentifier": "https://kv.vault.azure.net/secrets/x"]
+        let desired = State([Fixture.resource(id, ["displayName": "kv", "secret": true, "keyVault": reference])])
+        var vault = reference
+        vault["identityClientId"] = .null
+        vault["lastStatus"] = [
+            "code": "Forbidden", "message": "The identity has no 'get' permission on secrets",
+            "timeStampUtc": "2026-11-25T10:00:00Z",
+        ]
+        var live = State([Fixture.resource(id, ["displayName": "kv", "secret": true, "keyVault": vault])])
+        let plan = Planner.plan(desired: desired, live: live)
+        #expect(plan.changes.isEmpty)
+        #expect(
+            plan.notes == [
+                "namedValues/kv: APIM could not refresh it from Key Vault, Forbidden: The identity has no 'get' "
+                    + "permission on secrets (2026-11-25T10:00:00Z); the value in use may be stale"
+            ])
+        vault["lastStatus"] = ["code": "Success", "timeStampUtc": "2026-11-25T10:05:00Z"]
+        live.insert(Fixture.resource(id, ["displayName": "kv", "secret": true, "keyVault": vault]))
+        #expect(Planner.plan(desired: desired, live: live).notes.isEmpty)
+    }
+
     @Test func liveOnlyResourcesAreUnmanagedUnlessPruneOwnsThem() {
         var live = Fixture.live
         live.insert(
