@@ -152,11 +152,20 @@ import Testing
     }
 
     /// Bootstrap from a live service: the exported repository validates, plans as "No changes." against the same
-    /// service, and holds no secret; an export into a non-empty folder writes nothing.
-    @Test func exportWritesARepositoryThatPlansNoChangesAgainstItsSource() async throws {
+    /// service, and holds no secret; an export into a non-empty folder writes nothing. Run on the gateway lab, and
+    /// on the plain lab plus every kind with every optional field (Fixtures/every-field.yaml).
+    @Test(arguments: [false, true])
+    func exportWritesARepositoryThatPlansNoChangesAgainstItsSource(everyField: Bool) async throws {
         try #require(FileManager.default.isExecutableFile(atPath: CrashRecoveryTests.binary.path))
-        let lab = try await LabHarness(repository: "")
+        let lab = try await LabHarness(repository: everyField ? "examples/plain" : "")
         try lab.addEndpointEnvironment()
+        if everyField {
+            try FileManager.default.copyItem(
+                at: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+                    .appendingPathComponent("Fixtures/every-field.yaml"),
+                to: URL(fileURLWithPath: lab.configPath).deletingLastPathComponent()
+                    .appendingPathComponent("resources/every-field.yaml"))
+        }
         let secret = "InstrumentationKey=export-Secret-1618"
         let environment = ["APIMSYNC_TOKEN": "test-token", "APPINSIGHTS_CONNECTION_STRING": secret]
         let applied = try await run(

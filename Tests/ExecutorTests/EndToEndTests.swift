@@ -139,6 +139,25 @@ import Testing
         await lab.shutdown()
     }
 
+    /// Every kind with every optional field manifests can set (Fixtures/every-field.yaml): whatever APIM adds or
+    /// rewrites on the way, an applied repository plans no changes.
+    @Test func everyOptionalFieldRoundTripsWithoutChanges() async throws {
+        let lab = try await LabHarness()
+        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/every-field.yaml")
+        try FileManager.default.copyItem(
+            at: fixture,
+            to: URL(fileURLWithPath: lab.configPath).deletingLastPathComponent()
+                .appendingPathComponent("resources/every-field.yaml"))
+        let (initial, desired) = try await lab.plan()
+        #expect(desired.count == 18 + 16)  // the plain lab and 16 more
+        let report = await lab.apply(initial, desired: desired)
+        #expect(report.succeeded, "\(report.outcomes.filter { !$0.outcome.isApplied })")
+        let (again, _) = try await lab.plan()
+        #expect(again.changes.isEmpty, "\(again.changes.map { "\($0.id) \($0.fields)" })")
+        await lab.shutdown()
+    }
+
     /// APIM adds `lastStatus` and a null `identityClientId` to a Key Vault reference: neither is drift.
     @Test func aKeyVaultNamedValuePlansNoChangesOnceApplied() async throws {
         let lab = try await LabHarness()
