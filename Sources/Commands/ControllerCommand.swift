@@ -56,6 +56,9 @@ struct ControllerCommand: AsyncParsableCommand {
     @Option(help: "Concurrent requests to APIM.")
     var concurrency: Int?
 
+    @Option(help: "Log lines as text, or as one JSON object per line (for log collectors).")
+    var logFormat: LogFormat = .text
+
     func validate() throws {
         guard (0..<1).contains(jitter) else { throw ValidationError("--jitter must be at least 0 and below 1") }
         guard interval.duration > .zero else { throw ValidationError("--interval must be positive") }
@@ -71,7 +74,10 @@ struct ControllerCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        switch logFormat {
+        case .text: LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        case .json: LoggingSystem.bootstrap { JSONLogHandler(label: $0) }
+        }
         let configPath = try repository.configPath()
         let loaded = ManifestLoader(configPath: configPath).load(environment: repository.env)
         DiagnosticPrinter.print(loaded.diagnostics)

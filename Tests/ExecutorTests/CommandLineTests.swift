@@ -121,7 +121,10 @@ import Testing
         let secret = "InstrumentationKey=controller-Secret-2718"
         let child = try ChildProcess.start(
             CrashRecoveryTests.binary,
-            ["controller", "--config", lab.configPath, "--env", "ci", "--interval", "1h", "--listen", "127.0.0.1:0"],
+            [
+                "controller", "--config", lab.configPath, "--env", "ci", "--interval", "1h", "--listen", "127.0.0.1:0",
+                "--log-format", "json",
+            ],
             environment: ["APIMSYNC_TOKEN": "test-token", "APPINSIGHTS_CONNECTION_STRING": secret])
         var port: Int?
         try await ControllerTests.waitUntil {
@@ -145,6 +148,13 @@ import Testing
         let result = await child.finished()
         #expect(result.reason == .exit && result.status == 0, "\(result.output)")
         #expect(result.output.contains("controller stopped"))
+        // One JSON object per line, cycle results as fields.
+        let lines = result.output.split(separator: "\n").map { try? JSONValue.parse(Array($0.utf8)) }
+        #expect(!lines.isEmpty && lines.allSatisfy { $0?["level"] != nil && $0?["message"] != nil }, "\(result.output)")
+        #expect(
+            lines.contains {
+                $0?["message"]?.stringValue == "cycle finished" && $0?["result"]?.stringValue == "InSync"
+            })
         for text in [result.output, status, metrics] {
             for leaked in ["controller-Secret-2718", "test-token"] { #expect(!text.contains(leaked), "\(text)") }
         }
