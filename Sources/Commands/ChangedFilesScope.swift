@@ -17,7 +17,9 @@ struct ChangedFilesScope {
         let overlays =
             loaded.config.flatMap { config in loaded.environment.flatMap { config.environments[$0] } }?
             .overlays.map { RepositorySource.canonical(base + "/" + $0) } ?? []
-        if changed.contains(config) || changed.contains(where: { path in overlays.contains { path.hasPrefix($0) } }) {
+        if changed.contains(config)
+            || changed.contains(where: { path in overlays.contains { path == $0 || path.hasPrefix($0 + "/") } })
+        {
             desired = nil
             note = "apimsync.yaml or an overlay changed since \(reference): planned everything"
             return
