@@ -39,6 +39,9 @@ struct ControllerCommand: AsyncParsableCommand {
     @Option(help: "First wait after a failed cycle; doubles with each further failure, up to the interval.")
     var retryBackoff = DurationArgument(.seconds(10))
 
+    @Option(help: "A requested cycle (POST /reconcile) starts no sooner than this after the previous one.")
+    var triggerGap = DurationArgument(.seconds(10))
+
     @Option(help: ArgumentHelp("Address of the HTTP endpoints.", valueName: "host:port"))
     var listen = "0.0.0.0:8080"
 
@@ -85,7 +88,7 @@ struct ControllerCommand: AsyncParsableCommand {
         else { throw ExitCode.failure }
         let settings = ControllerSettings(
             interval: interval.duration, jitter: jitter, mode: mode, retryBackoff: retryBackoff.duration,
-            checkSecrets: checkSecrets, allowMassDelete: allowMassDelete)
+            checkSecrets: checkSecrets, allowMassDelete: allowMassDelete, minimumTriggerGap: triggerGap.duration)
         let connection = try await TargetConnection.open(environment, configPath: configPath, concurrency: concurrency)
         var placeholders = false
         if case .emulator = environment.target { placeholders = true }

@@ -20,10 +20,14 @@ public struct ControllerSettings: Sendable, Hashable {
     public var checkSecrets: Bool
     /// Allow a cycle to delete more than `prune.maxDeletes`.
     public var allowMassDelete: Bool
+    /// A requested cycle (`POST /reconcile`) starts no sooner than this after the previous one ended, so a
+    /// flood of requests cannot turn the controller into a tight loop against ARM.
+    public var minimumTriggerGap: Duration
 
     public init(
         interval: Duration = .seconds(300), jitter: Double = 0.1, mode: Mode = .correct,
-        retryBackoff: Duration = .seconds(10), checkSecrets: Bool = true, allowMassDelete: Bool = false
+        retryBackoff: Duration = .seconds(10), checkSecrets: Bool = true, allowMassDelete: Bool = false,
+        minimumTriggerGap: Duration = .seconds(10)
     ) {
         self.interval = interval
         self.jitter = min(max(jitter, 0), 0.99)
@@ -31,5 +35,6 @@ public struct ControllerSettings: Sendable, Hashable {
         self.retryBackoff = retryBackoff
         self.checkSecrets = checkSecrets
         self.allowMassDelete = allowMassDelete
+        self.minimumTriggerGap = minimumTriggerGap
     }
 }

@@ -2,6 +2,8 @@
 /// when the waiting task is cancelled (graceful shutdown). A pull during a cycle is kept for the next wait.
 actor CycleTrigger {
     private var pending = false
+    /// Whether the current wait was ended by `pull()`.
+    private var pulled = false
     private var waiter: CheckedContinuation<Void, Never>?
     /// Tells one wait from the next, so a late timer never ends a later wait.
     private var generation = 0
@@ -12,17 +14,19 @@ actor CycleTrigger {
     /// Asks for a cycle now.
     func pull() {
         if waiter != nil {
+            pulled = true
             wake(generation)
         } else {
             pending = true
         }
     }
 
-    /// Waits up to `delay`; returns early on `pull()` or cancellation.
-    func wait(upTo delay: Duration) async {
+    /// Waits up to `delay`; returns early on `pull()` or cancellation. Returns whether a pull ended it.
+    @discardableResult
+    func wait(upTo delay: Duration) async -> Bool {
         if pending {
             pending = false
-            return
+            return true
         }
         generation += 1
         let current = generation
@@ -38,6 +42,8 @@ actor CycleTrigger {
             Task { await self.wake(current) }
         }
         timer.cancel()
+        defer { pulled = false }
+        return pulled
     }
 
     private func wake(_ wanted: Int) {

@@ -47,7 +47,12 @@ public struct ReconcileLoop: Service {
             await status.cycleFinished(report, next: next)
             metrics.record(report, consecutiveFailures: failures)
             log(report, delay: delay)
-            await cancelWhenGracefulShutdown { await trigger.wait(upTo: delay) }
+            let finished = ContinuousClock.now
+            let requested = await cancelWhenGracefulShutdown { await trigger.wait(upTo: delay) }
+            let rest = cycle.settings.minimumTriggerGap - finished.duration(to: .now)
+            if requested, rest > .zero, !Task.isShuttingDownGracefully {
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: rest) }
+            }
         }
         logger.info("controller stopped")
     }

@@ -123,7 +123,7 @@ import Testing
             CrashRecoveryTests.binary,
             [
                 "controller", "--config", lab.configPath, "--env", "ci", "--interval", "1h", "--listen", "127.0.0.1:0",
-                "--log-format", "json",
+                "--log-format", "json", "--trigger-gap", "0s",
             ],
             environment: ["APIMSYNC_TOKEN": "test-token", "APPINSIGHTS_CONNECTION_STRING": secret])
         var port: Int?

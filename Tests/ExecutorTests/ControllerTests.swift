@@ -110,20 +110,21 @@ import Testing
     @Test func aTriggerPulledDuringACycleEndsTheNextWaitAtOnce() async {
         let trigger = CycleTrigger()
         await trigger.pull()
-        await trigger.wait(upTo: .seconds(3600))  // returns at once: the pull was kept
+        #expect(await trigger.wait(upTo: .seconds(3600)))  // returns at once: the pull was kept
         let waiting = Task { await trigger.wait(upTo: .seconds(3600)) }
         while await !trigger.isWaiting { await Task.yield() }
         await trigger.pull()
-        await waiting.value
-        // A short wait ends by its own timer.
-        await trigger.wait(upTo: .milliseconds(10))
+        #expect(await waiting.value)
+        // A short wait ends by its own timer, and says so.
+        #expect(await !trigger.wait(upTo: .milliseconds(10)))
     }
 
     /// The loop and its endpoints as `apimsync controller` runs them, on port 0. The interval is a minute, so
     /// only the POST can start the cycle that corrects the drift.
     @Test func endpointsServeStatusReadinessMetricsAndTriggers() async throws {
         try await Self.withLab { lab in
-            let settings = ControllerSettings(interval: .seconds(60), jitter: 0, checkSecrets: false)
+            let settings = ControllerSettings(
+                interval: .seconds(60), jitter: 0, checkSecrets: false, minimumTriggerGap: .milliseconds(300))
             let registry = PrometheusCollectorRegistry()
             let loop = ReconcileLoop(
                 cycle: Self.cycle(lab, settings: settings), target: "test emulator",
@@ -143,6 +144,7 @@ import Testing
             let base = "http://127.0.0.1:\(try #require(await iterator.next()))"
 
             try await Self.waitUntil { await loop.status.cycles >= 1 }
+            let first = try #require(await loop.status.lastReport)
             #expect(try await Self.get(base + "/healthz").status == 200)
             #expect(try await Self.get(base + "/readyz").status == 200)
             let status = try JSONValue.parse(Array(try await Self.get(base + "/status").body))
@@ -161,6 +163,11 @@ import Testing
             try await Self.waitUntil {
                 (try? await lab.client.get(id).properties?["url"]?.stringValue) != "https://drifted.example.com/openai"
             }
+            // Requested cycles keep their distance: this one started no sooner than 300 ms after the first ended.
+            let second = try #require(await loop.status.lastReport)
+            #expect(
+                second.startedAt.timeIntervalSince(first.startedAt) >= first.seconds + 0.3 - 0.01,
+                "\(first.startedAt) + \(first.seconds) s, then \(second.startedAt)")
 
             await group.triggerGracefulShutdown()
             try await running.value
