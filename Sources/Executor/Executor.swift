@@ -108,9 +108,11 @@ public struct Executor: Sendable {
         if let lock { await locks.acquire(lock) }
         let outcome: ChangeOutcome
         do {
-            switch write.method {
-            case .put: _ = try await client.put(write.path, body: write.body, ifMatch: write.ifMatch)
-            case .delete: _ = try await client.delete(write.path, ifMatch: write.ifMatch)
+            for step in write.before + [write] + write.after {
+                switch step.method {
+                case .put: _ = try await client.put(step.path, body: step.body, ifMatch: step.ifMatch)
+                case .delete: _ = try await client.delete(step.path, ifMatch: step.ifMatch)
+                }
             }
             outcome = .applied
         } catch let error as ARMError where error.code == .preconditionFailed {

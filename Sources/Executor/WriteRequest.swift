@@ -9,6 +9,10 @@ struct WriteRequest: Sendable {
     var path: String
     var body: JSONValue?
     var ifMatch: String?
+    /// Writes that must succeed first (a new API revision and its release).
+    var before: [WriteRequest] = []
+    /// Writes that follow (a first revision above 1 for a new API).
+    var after: [WriteRequest] = []
 
     /// Fields that hold references to other entities: ARM wants full ids there.
     static func expandingIDs(_ properties: JSONValue, servicePath: String) -> JSONValue {
@@ -58,8 +62,37 @@ struct WriteRequest: Sendable {
             properties["format"] = .string(specification.format)
             properties["value"] = .string(specification.content)
         }
-        return .success(
-            WriteRequest(method: .put, path: id.armPath, body: ["properties": properties], ifMatch: ifMatch))
+        var write = WriteRequest(method: .put, path: id.armPath, body: ["properties": properties], ifMatch: ifMatch)
+        if id.kind == .api, let revision = properties["apiRevision"]?.stringValue {
+            properties["apiRevision"] = nil
+            write.body = ["properties": properties]
+            let steps = revisionSteps(
+                api: id.name, revision: revision, description: properties["apiRevisionDescription"],
+                servicePath: servicePath)
+            if change.action == .update, change.fields.contains(where: { $0.path == "apiRevision" }) {
+                write.before = steps
+            } else if change.action == .create, revision != "1" {
+                write.after = steps
+            }
+        }
+        return .success(write)
+    }
+
+    /// A new revision cloned from the current one (`PUT apis/{api};rev=N` with `sourceApiId`), then a release that
+    /// makes it current. The previous revision stays in APIM as `{api};rev=M`, to roll back to; the clone behaves
+    /// exactly like it until the changes that follow are written to it.
+    static func revisionSteps(
+        api: String, revision: String, description: JSONValue?, servicePath: String
+    ) -> [WriteRequest] {
+        var properties: JSONValue = ["sourceApiId": .string(servicePath + "/apis/" + api)]
+        if let description { properties["apiRevisionDescription"] = description }
+        var release: JSONValue = ["apiId": .string(servicePath + "/apis/\(api);rev=\(revision)")]
+        if let description { release["notes"] = description }
+        return [
+            WriteRequest(method: .put, path: "apis/\(api);rev=\(revision)", body: ["properties": properties]),
+            WriteRequest(
+                method: .put, path: "apis/\(api)/releases/apimsync-rev-\(revision)", body: ["properties": release]),
+        ]
     }
 }
 

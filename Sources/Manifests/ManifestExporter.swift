@@ -205,6 +205,9 @@ private struct Exporter {
         if let versionSet = resource.properties["apiVersionSetId"]?.stringValue {
             spec["apiVersionSet"] = .string(Self.name(of: versionSet))
         }
+        if let revision = resource.properties["apiRevision"]?.stringValue.flatMap({ Int($0) }), revision > 1 {
+            spec["revision"] = ["number": .number(Double(revision))]
+        }
         if let definition = definitions[name] {
             let path = "specs/\(name).json"
             files.append(

@@ -65,6 +65,15 @@ public enum Planner {
                 plan.unchanged.append(resource.id)
                 continue
             }
+            if let blocker = revisionBlocker(resource, live: current) {
+                plan.blockers.append(blocker)
+            } else if let change = fields.first(where: { $0.path == "apiRevision" }), let before = change.before,
+                let after = change.after
+            {
+                plan.notes.append(
+                    "\(resource.id): revision \(after) is cloned from the current revision \(before) and released, "
+                        + "then changed; revision \(before) stays in APIM to roll back to")
+            }
             let change = ResourceChange(
                 id: resource.id, action: .update, fields: fields, properties: resource.properties,
                 liveETag: current.etag,
@@ -89,6 +98,15 @@ public enum Planner {
         plan.changes = ordered.changes
         plan.blockers += ordered.blockers
         return plan
+    }
+
+    /// An API whose manifest names an older revision than the current one: revisions only go forward.
+    static func revisionBlocker(_ desired: Resource, live: Resource) -> String? {
+        guard desired.id.kind == .api, let want = desired.properties["apiRevision"]?.stringValue.flatMap({ Int($0) }),
+            let have = live.properties["apiRevision"]?.stringValue.flatMap({ Int($0) }), want < have
+        else { return nil }
+        return "\(desired.id): the manifest names revision \(want), older than the current revision \(have); "
+            + "revisions only go forward (to roll back, make revision \(want) current in APIM, then set it here)"
     }
 
     /// Named values the manifests take from Key Vault whose last refresh APIM reports as failed: the value in use

@@ -27,6 +27,7 @@ enum PropertyComparison {
                 continue  // APIM masks logger credentials on read; only their names can be compared
             }
             guard let want else {
+                if PropertyRules.comparedOnlyWhenSet(kind).contains(key) { continue }
                 // An import fills these from the specification when the manifest leaves them out.
                 if kind == .api, desired.specification != nil, ["serviceUrl", "description"].contains(key) { continue }
                 // A field APIM does not return, or returns empty, is not drift.

@@ -27,7 +27,7 @@ enum PropertyRules {
             [
                 "displayName", "path", "description", "protocols", "subscriptionRequired",
                 "subscriptionKeyParameterNames",
-                "serviceUrl", "type", "apiVersion", "apiVersionSetId",
+                "serviceUrl", "type", "apiVersion", "apiVersionSetId", "apiRevision",
             ]
         case .product:
             [
@@ -41,6 +41,12 @@ enum PropertyRules {
         case .apiOperation: ["displayName", "method", "urlTemplate"]
         case .apiTag, .productApi, .productGroup: []
         }
+    }
+
+    /// Managed keys a manifest may leave out without meaning "APIM's default": an API without `revision` keeps
+    /// whatever revision is current.
+    static func comparedOnlyWhenSet(_ kind: ResourceKind) -> Set<String> {
+        kind == .api ? ["apiRevision"] : []
     }
 
     static func defaults(_ kind: ResourceKind) -> [String: JSONValue] {

@@ -139,6 +139,60 @@ import Testing
         await lab.shutdown()
     }
 
+    /// `revision` on an API: a higher number clones the current revision, releases the clone and writes the
+    /// changes to it, so the previous configuration stays in APIM to roll back to; numbers only go forward.
+    @Test func aHigherRevisionNumberKeepsThePreviousRevision() async throws {
+        let lab = try await LabHarness()
+        let (initial, desired) = try await lab.plan()
+        #expect(await lab.apply(initial, desired: desired).succeeded)
+        #expect(try await lab.client.get(ResourceID(.api, "aoai")).properties?["apiRevision"]?.stringValue == "1")
+
+        try lab.edit(
+            "resources/aoai-api.yaml", replacing: "  path: aoai/openai\n",
+            with: "  path: aoai/openai\n  revision: { number: 2, description: retry twice }\n")
+        try lab.edit("policies/aoai.xml", replacing: "count=\"1\"", with: "count=\"2\"")
+        let (plan, changed) = try await lab.plan()
+        #expect(
+            plan.changes.map { "\($0.id): \($0.fields.map(\.path))" } == [
+                "apis/aoai: [\"apiRevision\"]", "apis/aoai/policies/policy: [\"backend/retry@count\"]",
+            ])
+        #expect(
+            plan.notes.contains(
+                "apis/aoai: revision 2 is cloned from the current revision 1 and released, then changed; revision 1 "
+                    + "stays in APIM to roll back to"))
+        #expect(await lab.apply(plan, desired: changed).succeeded)
+
+        let current = try await lab.client.get(ResourceID(.api, "aoai"))
+        #expect(current.properties?["apiRevision"]?.stringValue == "2")
+        #expect(current.properties?["apiRevisionDescription"]?.stringValue == "retry twice")
+        let previous = try #require(try await lab.client.getIfExists("apis/aoai;rev=1/policies/policy"))
+        #expect(previous.properties?["value"]?.stringValue?.contains("count=\"1\"") == true)
+        let released = try await lab.client.get("apis/aoai/policies/policy", query: [("format", "rawxml")])
+        #expect(released.properties?["value"]?.stringValue?.contains("count=\"2\"") == true)
+        #expect(try await lab.client.list("apis/aoai;rev=2/operations").count > 5)
+        #expect(try await lab.plan().0.changes.isEmpty)
+
+        try lab.edit("resources/aoai-api.yaml", replacing: "number: 2", with: "number: 1")
+        #expect(
+            try await lab.plan().0.blockers == [
+                "apis/aoai: the manifest names revision 1, older than the current revision 2; revisions only go "
+                    + "forward (to roll back, make revision 1 current in APIM, then set it here)"
+            ])
+        await lab.shutdown()
+    }
+
+    @Test func aNewAPIStartsAtTheRevisionItsManifestNames() async throws {
+        let lab = try await LabHarness()
+        try lab.edit(
+            "resources/aoai-api.yaml", replacing: "  path: aoai/openai\n",
+            with: "  path: aoai/openai\n  revision: { number: 3 }\n")
+        let (initial, desired) = try await lab.plan()
+        #expect(await lab.apply(initial, desired: desired).succeeded)
+        #expect(try await lab.client.get(ResourceID(.api, "aoai")).properties?["apiRevision"]?.stringValue == "3")
+        #expect(try await lab.plan().0.changes.isEmpty)
+        await lab.shutdown()
+    }
+
     /// Every kind with every optional field manifests can set (Fixtures/every-field.yaml): whatever APIM adds or
     /// rewrites on the way, an applied repository plans no changes.
     @Test func everyOptionalFieldRoundTripsWithoutChanges() async throws {

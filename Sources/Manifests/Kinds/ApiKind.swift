@@ -33,6 +33,13 @@ enum ApiKind: ManifestKind {
             FieldSchema("apiVersion", .string),
             FieldSchema("apiVersionSet", .string),
             FieldSchema(
+                "revision",
+                .object(
+                    ObjectSchema([
+                        FieldSchema("number", .integer(1...Int(Int32.max)), required: true),
+                        FieldSchema("description", .string),
+                    ]))),
+            FieldSchema(
                 "specification",
                 .object(
                     ObjectSchema([
@@ -54,6 +61,11 @@ enum ApiKind: ManifestKind {
         let spec = manifest.spec
         var properties = JSONObject()
         for key in plainProperties { if let value = spec[key] { properties[key] = value } }
+        if let revision = spec["revision"], let number = revision["number"]?.numberValue {
+            // APIM spells revisions as strings; the description travels with a new revision.
+            properties["apiRevision"] = .string(String(Int(number)))
+            if let description = revision["description"] { properties["apiRevisionDescription"] = description }
+        }
         var resource = context.resource(id, .null, for: manifest)
         if let versionSet = spec["apiVersionSet"]?.stringValue {
             properties["apiVersionSetId"] = .string("/apiVersionSets/\(versionSet)")
