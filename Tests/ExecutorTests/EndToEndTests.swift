@@ -181,11 +181,12 @@ import Testing
         await lab.shutdown()
     }
 
+    /// Also through the gateway: `api.revision` of an OpenAIGateway reaches the API it generates.
     @Test func aNewAPIStartsAtTheRevisionItsManifestNames() async throws {
-        let lab = try await LabHarness()
+        let lab = try await LabHarness(repository: "")
         try lab.edit(
-            "resources/aoai-api.yaml", replacing: "  path: aoai/openai\n",
-            with: "  path: aoai/openai\n  revision: { number: 3 }\n")
+            "resources/aoai-gateway.yaml", replacing: "    path: aoai\n",
+            with: "    path: aoai\n    revision: { number: 3 }\n")
         let (initial, desired) = try await lab.plan()
         #expect(await lab.apply(initial, desired: desired).succeeded)
         #expect(try await lab.client.get(ResourceID(.api, "aoai")).properties?["apiRevision"]?.stringValue == "3")

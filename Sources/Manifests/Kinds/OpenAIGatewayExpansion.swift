@@ -170,6 +170,7 @@ struct GatewayExpansion {
             ]
         }
         if let tags = source["tags"] { api["tags"] = tags }
+        if let revision = source["revision"] { api["revision"] = revision }
         var generated = GeneratedManifest("Api", spec.name, at: "spec", of: gateway, spec: api)
         generated.mapTree("spec", from: "spec.api")
         generated.map("spec.policy", to: "spec")

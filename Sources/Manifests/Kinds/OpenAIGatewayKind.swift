@@ -78,6 +78,7 @@ enum OpenAIGatewayKind: ManifestKind {
                 ObjectSchema([
                     apiField("path"), FieldSchema("sdkCompatible", .boolean), apiField("displayName"),
                     apiField("description"), apiField("specification"), apiField("operations"), apiField("tags"),
+                    apiField("revision"),
                 ])), required: true),
         FieldSchema(
             "auth",
