@@ -164,6 +164,8 @@ import Testing
                 (try? await lab.client.get(id).properties?["url"]?.stringValue) != "https://drifted.example.com/openai"
             }
             // Requested cycles keep their distance: this one started no sooner than 300 ms after the first ended.
+            // (The correction lands mid-cycle; the report is recorded when the cycle ends.)
+            try await Self.waitUntil { await loop.status.cycles >= 2 }
             let second = try #require(await loop.status.lastReport)
             #expect(
                 second.startedAt.timeIntervalSince(first.startedAt) >= first.seconds + 0.3 - 0.01,
