@@ -8,12 +8,17 @@ import Testing
 @Suite struct PacingTests {
     @Test func concurrencyIsBounded() async throws {
         let inFlight = Mutex((now: 0, peak: 0))
+        // Each request waits (up to 0.5 s) until three are in flight, so the peak does not depend on how quickly a
+        // loaded machine schedules the client: a client allowing fewer than three cannot reach it, more exceed it.
         let server = try await StandInServer.start { _ in
             inFlight.withLock {
                 $0.now += 1
                 $0.peak = max($0.peak, $0.now)
             }
-            try? await Task.sleep(for: .milliseconds(30))
+            for _ in 0..<50 where inFlight.withLock({ $0.now < 3 }) {
+                try? await Task.sleep(for: .milliseconds(10))
+            }
+            try? await Task.sleep(for: .milliseconds(10))
             inFlight.withLock { $0.now -= 1 }
             return .json(200, "{}")
         }
