@@ -11,10 +11,14 @@ public struct Executor: Sendable {
     /// Send the ETag each change saw at plan time as `If-Match` (for saved plans): a resource changed in APIM
     /// since then fails with 412 instead of being overwritten.
     public var useETags: Bool
+    /// Write every named value one at a time, as APIOps' publisher does (its baseline in the benchmark); apimsync
+    /// itself serialises only display-name renames.
+    public var serializeAllNamedValues: Bool
 
-    public init(client: ARMClient, useETags: Bool = false) {
+    public init(client: ARMClient, useETags: Bool = false, serializeAllNamedValues: Bool = false) {
         self.client = client
         self.useETags = useETags
+        self.serializeAllNamedValues = serializeAllNamedValues
     }
 
     /// Applies `plan`, taking properties, specifications and secret sources from `desired`; `secretValues`
@@ -64,7 +68,9 @@ public struct Executor: Sendable {
                         servicePath: servicePath, useETags: useETags)
                     group.addTask {
                         let start = clock.now
-                        let outcome = await perform(request, lock: KeyedLocks.key(for: change.id), locks: locks)
+                        let outcome = await perform(
+                            request, lock: KeyedLocks.key(for: change, allNamedValues: serializeAllNamedValues),
+                            locks: locks)
                         let elapsed = start.duration(to: clock.now)
                         return (
                             change, outcome,

@@ -1,4 +1,5 @@
 import Model
+import Planner
 
 /// Async mutual exclusion per key: writes to one API and its children, and named-value writes, run one at a
 /// time (APIM rejects concurrent writes to an API during an import, and rewrites policies when a named value's
@@ -25,12 +26,18 @@ actor KeyedLocks {
         }
     }
 
-    /// The lock a change needs, if any.
-    static func key(for id: ResourceID) -> String? {
+    /// The lock a change needs, if any: writes to one API (and its children) one at a time, since APIM answers
+    /// 409 "Operation on the API is in progress" otherwise; and named-value writes that rename a display name one
+    /// at a time, since APIM then rewrites the `{{references}}` in every policy, which races with other renames.
+    /// Creating named values, or changing their values, needs no lock.
+    static func key(for change: ResourceChange, allNamedValues: Bool = false) -> String? {
+        let id = change.id
         let top = id.owner ?? id
         switch top.kind {
         case .api: return "apis/" + top.name.lowercased()
-        case .namedValue: return "namedValues"
+        case .namedValue where allNamedValues: return "namedValues"
+        case .namedValue where change.action == .update && change.fields.contains { $0.path == "displayName" }:
+            return "namedValues"
         default: return nil
         }
     }

@@ -1,4 +1,5 @@
 import Model
+import Planner
 import Synchronization
 import Testing
 
@@ -6,12 +7,27 @@ import Testing
 
 @Suite struct KeyedLocksTests {
     @Test func writesToOneAPIAndItsChildrenShareALock() {
-        #expect(KeyedLocks.key(for: ResourceID(.api, "AOAI")) == "apis/aoai")
-        #expect(KeyedLocks.key(for: ResourceID(.apiOperationPolicy, "aoai", "chat")) == "apis/aoai")
-        #expect(KeyedLocks.key(for: ResourceID(.apiDiagnostic, "aoai", "applicationinsights")) == "apis/aoai")
-        #expect(KeyedLocks.key(for: ResourceID(.namedValue, "a")) == KeyedLocks.key(for: ResourceID(.namedValue, "b")))
-        #expect(KeyedLocks.key(for: ResourceID(.backend, "b")) == nil)
-        #expect(KeyedLocks.key(for: ResourceID(.productApi, "gold", "aoai")) == nil)
+        func key(_ id: ResourceID, _ action: ResourceChange.Action = .update, fields: [String] = []) -> String? {
+            KeyedLocks.key(
+                for: ResourceChange(
+                    id: id, action: action, fields: fields.map { FieldChange(path: $0, before: "a", after: "b") }))
+        }
+        #expect(key(ResourceID(.api, "AOAI")) == "apis/aoai")
+        #expect(key(ResourceID(.apiOperationPolicy, "aoai", "chat"), .create) == "apis/aoai")
+        #expect(key(ResourceID(.apiDiagnostic, "aoai", "applicationinsights")) == "apis/aoai")
+        #expect(key(ResourceID(.backend, "b")) == nil)
+        #expect(key(ResourceID(.productApi, "gold", "aoai"), .create) == nil)
+        // Renames of named values are serialised; creates and value changes run in parallel.
+        #expect(key(ResourceID(.namedValue, "a"), fields: ["displayName"]) == "namedValues")
+        #expect(
+            key(ResourceID(.namedValue, "a"), fields: ["displayName"])
+                == key(ResourceID(.namedValue, "b"), fields: ["displayName", "value"]))
+        #expect(key(ResourceID(.namedValue, "a"), .create, fields: ["displayName", "value"]) == nil)
+        #expect(key(ResourceID(.namedValue, "a"), fields: ["value"]) == nil)
+        #expect(
+            KeyedLocks.key(
+                for: ResourceChange(id: ResourceID(.namedValue, "a"), action: .create), allNamedValues: true)
+                == "namedValues")
     }
 
     @Test func aWaiterGetsTheLockOnlyAfterItIsReleased() async {
