@@ -242,4 +242,34 @@ import Testing
         #expect(everything.output.contains("planned everything"), "\(everything.output)")
         await lab.shutdown()
     }
+
+    /// Bootstrapping without any repository yet: the target comes from flags, and the exported apimsync.yaml
+    /// names it, so the new repository plans against the same service.
+    @Test func exportFromFlagsNamesTheTargetInTheNewRepository() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: CrashRecoveryTests.binary.path))
+        let lab = try await LabHarness()
+        let (initial, desired) = try await lab.plan()
+        #expect(await lab.apply(initial, desired: desired).succeeded)
+        let options = EmulatorOptions()
+        let out = lab.root.appendingPathComponent("bootstrap")
+        let environment = ["APIMSYNC_TOKEN": "test-token", "APPINSIGHTS_CONNECTION_STRING": "x"]
+        let exported = try await run(
+            [
+                "export", "--subscription-id", options.subscriptionId, "--resource-group", options.resourceGroup,
+                "--service", options.serviceName, "--endpoint", lab.emulator.baseURL, "--auth", "token",
+                "--environment-name", "dev", "--out", out.path,
+            ], environment: environment)
+        #expect(exported.status == 0, "\(exported.output)")
+        let config = try String(contentsOf: out.appendingPathComponent("apimsync.yaml"), encoding: .utf8)
+        #expect(config.contains("    dev:\n      target:\n        endpoint: \(lab.emulator.baseURL)\n"), "\(config)")
+        #expect(config.contains("auth: token"))
+        let plan = try await run(
+            ["plan", "--config", out.appendingPathComponent("apimsync.yaml").path, "--env", "dev"],
+            environment: environment)
+        #expect(plan.output.contains("No changes."), "\(plan.output)")
+
+        let mixed = try await run(["export", "--env", "ci", "--service", "x", "--out", out.path], environment: [:])
+        #expect(mixed.status != 0 && mixed.output.contains("give all of --subscription-id"), "\(mixed.output)")
+        await lab.shutdown()
+    }
 }
