@@ -83,7 +83,8 @@ struct PlanCommand: AsyncParsableCommand {
             do {
                 changed = try await source.changedFiles(since: reference)
             } catch {
-                throw ValidationError("--changed-since \(reference): \(error)")
+                DiagnosticPrinter.writeError("error: --changed-since \(reference): \(error)")
+                throw ExitCode.failure
             }
             let scope = ChangedFilesScope(loaded, changed: changed, configPath: configPath, reference: reference)
             if let narrowed = scope.desired {
