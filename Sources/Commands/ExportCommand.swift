@@ -117,7 +117,7 @@ struct ExportCommand: AsyncParsableCommand {
             DiagnosticPrinter.writeError("error: the read was incomplete; nothing was written")
             throw ExitCode.failure
         }
-        for resource in live.sorted where Self.isBuiltIn(resource.id, subscriptionScope: resource) {
+        for resource in live.sorted where Self.isBuiltIn(resource) {
             live.remove(resource.id)
         }
         var definitions: [String: String] = [:]
@@ -160,7 +160,8 @@ struct ExportCommand: AsyncParsableCommand {
     }
 
     /// Entities every service has (and their children), and subscriptions to them: not the repository's to manage.
-    static func isBuiltIn(_ id: ResourceID, subscriptionScope resource: Resource) -> Bool {
+    static func isBuiltIn(_ resource: Resource) -> Bool {
+        let id = resource.id
         if Planner.builtIns.contains(id) { return true }
         if let owner = id.owner, Planner.builtIns.contains(owner) { return true }
         if id.kind == .subscription, let scope = resource.properties["scope"]?.stringValue {
