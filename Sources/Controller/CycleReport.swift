@@ -28,6 +28,12 @@ public struct CycleReport: Sendable, Hashable {
     public var skipped: Int
     /// Live resources no manifest describes, outside prune.
     public var unmanaged: Int
+    /// What the plan found, as `create|update|delete <id>` (at most `CycleReport.changeLimit`): in detect mode, the
+    /// drift to look at.
+    public var changes: [String] = []
+
+    /// Changes listed in a report; the counts stay exact.
+    public static let changeLimit = 100
     /// Why the cycle failed or stalled, and warnings from the live read; never secret values.
     public var messages: [String]
 
@@ -59,6 +65,7 @@ public struct CycleReport: Sendable, Hashable {
         object["failed"] = .number(Double(failed))
         object["skipped"] = .number(Double(skipped))
         object["unmanaged"] = .number(Double(unmanaged))
+        object["changes"] = .array(changes.map(JSONValue.string))
         object["messages"] = .array(messages.map(JSONValue.string))
         return .object(object)
     }

@@ -77,6 +77,7 @@ public struct ReconcileCycle: Sendable {
         var report = CycleReport(
             result: .inSync, startedAt: startedAt, revision: revision, planned: plan.changes.count,
             unmanaged: plan.unmanaged.count, messages: Array(warnings.prefix(Self.messageLimit)))
+        report.changes = plan.changes.prefix(CycleReport.changeLimit).map { "\($0.action.rawValue) \($0.id)" }
         guard plan.blockers.isEmpty else {
             report.result = .stalled
             report.messages = plan.blockers + report.messages

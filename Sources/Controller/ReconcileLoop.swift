@@ -64,6 +64,7 @@ public struct ReconcileLoop: Service {
             "next_in_seconds": "\(String(format: "%.1f", ControllerStatus.seconds(delay)))",
         ]
         if let revision = report.revision { metadata["revision"] = "\(revision)" }
+        if !report.changes.isEmpty { metadata["changes"] = .array(report.changes.map { .string($0) }) }
         switch report.result {
         case .inSync, .driftDetected: logger.info("cycle finished", metadata: metadata)
         case .failed, .stalled:

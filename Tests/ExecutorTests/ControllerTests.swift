@@ -63,6 +63,8 @@ import Testing
 
             #expect(report.result == .driftDetected)
             #expect(report.planned == 1 && report.applied == 0)
+            #expect(report.changes == ["update \(id)"])
+            #expect(report.json["changes"] == .array([.string("update \(id)")]))
             #expect(await lab.writes() == writes)
             let live = try await lab.client.get(id)
             #expect(live.properties?["url"]?.stringValue == "https://drifted.example.com/openai")
