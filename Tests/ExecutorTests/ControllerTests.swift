@@ -98,6 +98,33 @@ import Testing
         }
     }
 
+    /// With a fifth of requests failing (seeded 429s, 503s and dropped connections), the client's retries carry
+    /// each cycle through; whatever a cycle cannot finish, the next one does, and then nothing is left to do.
+    @Test func cyclesConvergeWhileAFifthOfRequestsFail() async throws {
+        var options = EmulatorOptions()
+        options.faults = try FaultSpec(parsing: "429=0.1,503=0.05,drop=0.05")
+        options.seed = 20_261_125
+        try await Self.withLab(options) { lab in
+            var retry = RetryPolicy.default
+            retry.baseDelaySeconds = 0.005
+            retry.maxDelaySeconds = 0.02
+            retry.defaultThrottleDelaySeconds = 0.01
+            let client = try ARMClient(
+                configuration: ARMClientConfiguration(
+                    resourceManagerURL: lab.emulator.baseURL, subscriptionID: options.subscriptionId,
+                    resourceGroup: options.resourceGroup, serviceName: options.serviceName, retry: retry,
+                    pollingIntervalSeconds: 0.01, minimumPollingIntervalSeconds: 0.01),
+                credential: StaticTokenCredential(token: "test-token"))
+            let cycle = Self.cycle(lab, client: client)
+            var reports: [CycleReport] = []
+            while reports.last.map({ $0.result != .inSync || $0.planned > 0 }) ?? true, reports.count < 5 {
+                reports.append(await cycle.run())
+            }
+            #expect(reports.last?.result == .inSync && reports.last?.planned == 0, "\(reports.map(\.messages))")
+            #expect(await lab.emulator.stats().faultsInjected > 10)
+        }
+    }
+
     @Test func backoffDoublesAfterFailuresUpToTheIntervalWithBoundedJitter() {
         let schedule = ReconcileSchedule(
             settings: ControllerSettings(interval: .seconds(60), jitter: 0.1, retryBackoff: .seconds(5)))
