@@ -120,9 +120,16 @@ struct ExportCommand: AsyncParsableCommand {
         for resource in live.sorted where Self.isBuiltIn(resource) {
             live.remove(resource.id)
         }
-        var definitions: [String: String] = [:]
-        for api in apis where live.resources(of: .apiOperation).contains(where: { $0.id.names[0] == api.name }) {
-            definitions[api.name] = try await connection.client.exportDefinition(api: api.name).text
+        // Concurrently, within the client's pacing: two requests per API (the export and its link).
+        let withOperations = Set(live.resources(of: .apiOperation).map { $0.id.names[0] })
+        let exported = apis.filter { withOperations.contains($0.name) }.map(\.name)
+        DiagnosticPrinter.progress("Exporting \(exported.count) API definitions…")
+        let client = connection.client
+        let definitions = try await withThrowingTaskGroup(of: (String, String).self) { group in
+            for api in exported { group.addTask { (api, try await client.exportDefinition(api: api).text) } }
+            var result: [String: String] = [:]
+            for try await (api, text) in group { result[api] = text }
+            return result
         }
         for operation in live.resources(of: .apiOperation) { live.remove(operation.id) }
 
