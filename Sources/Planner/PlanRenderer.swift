@@ -77,40 +77,83 @@ public enum PlanRenderer {
 
     /// GitHub/Azure DevOps-flavoured Markdown for a pull-request comment: a summary table, then one collapsible
     /// section per changed resource.
-    public static func markdown(_ plan: Plan, title: String = "apimsync plan") -> String {
+    /// GitHub refuses comments over 65,536 characters; the Markdown stays below this by default.
+    public static let markdownBudget = 60_000
+
+    /// The plan as a pull-request comment. Within `maxLength` characters: the summary, blockers and notes always;
+    /// each change with its fields while they fit, then the remaining changes one line each, then a count.
+    public static func markdown(
+        _ plan: Plan, title: String = "apimsync plan", maxLength: Int = markdownBudget
+    ) -> String {
         var out = "### \(title)\n\n"
         out += plan.hasChanges ? "**\(summary(plan))**\n\n" : "**No changes.** APIM matches the manifests.\n\n"
         out += "| create | update | delete | unchanged | unmanaged |\n|---:|---:|---:|---:|---:|\n"
         out +=
             "| \(plan.count(.create)) | \(plan.count(.update)) | \(plan.count(.delete)) | \(plan.unchanged.count) | \(plan.unmanaged.count) |\n\n"
         for blocker in plan.blockers { out += "> [!CAUTION]\n> \(escape(blocker))\n\n" }
-        for change in plan.changes {
-            let origin = provenance(change)
-            out += "<details><summary><code>\(symbol(change.action)) \(change.id)</code>"
-            out += origin.isEmpty ? "" : " — \(escape(origin))"
-            out += change.reimport ? " — re-import specification" : ""
-            out += "</summary>\n\n"
-            if change.fields.isEmpty {
-                out +=
-                    change.action == .delete
-                    ? "Deleted (pruned: owned by this repository, absent from the manifests).\n\n" : "New resource.\n\n"
-            } else {
-                out += "| field | before | after |\n|---|---|---|\n"
-                for field in change.fields {
-                    out +=
-                        "| \(code(field.path)) | \(field.before.map { code(shorten($0)) } ?? "") | \(field.after.map { code(shorten($0)) } ?? "") |\n"
-                }
-                out += "\n"
-            }
-            out += "</details>\n\n"
-        }
+        var tail = ""
         if !plan.unmanaged.isEmpty {
             let noun = plan.unmanaged.count == 1 ? "resource" : "resources"
-            out += "<details><summary>\(plan.unmanaged.count) unmanaged \(noun) (not pruned)</summary>\n\n"
-            out += plan.unmanaged.map { "- `\($0)`" }.joined(separator: "\n") + "\n\n</details>\n\n"
+            tail += "<details><summary>\(plan.unmanaged.count) unmanaged \(noun) (not pruned)</summary>\n\n"
+            var listed = ""
+            for (index, id) in plan.unmanaged.enumerated() {
+                let line = "- `\(id)`\n"
+                if listed.utf8.count + line.utf8.count > maxLength / 10 {
+                    listed += "- … and \(plan.unmanaged.count - index) more\n"
+                    break
+                }
+                listed += line
+            }
+            tail += listed + "\n</details>\n\n"
         }
-        for note in plan.notes { out += "_Note: \(escape(note))_\n\n" }
-        return out
+        for note in plan.notes { tail += "_Note: \(escape(note))_\n\n" }
+        // What the changes may use (in UTF-8 bytes, never fewer than characters); the last lines say how many did
+        // not fit.
+        let budget = maxLength - out.utf8.count - tail.utf8.count - 200
+        var body = ""
+        var detailed = 0
+        for change in plan.changes {
+            let section = details(change)
+            guard body.utf8.count + section.utf8.count <= budget else { break }
+            body += section
+            detailed += 1
+        }
+        if detailed < plan.changes.count {
+            body += "Changes without their fields (the comment has a size limit; `--output json` has everything):\n\n"
+            var listed = detailed
+            for change in plan.changes[detailed...] {
+                let line = "- <code>\(symbol(change.action)) \(change.id)</code>\n"
+                guard body.utf8.count + line.utf8.count <= budget else { break }
+                body += line
+                listed += 1
+            }
+            if listed < plan.changes.count { body += "- … and \(plan.changes.count - listed) more changes\n" }
+            body += "\n"
+        }
+        return out + body + tail
+    }
+
+    /// One change as a collapsible section with its fields.
+    static func details(_ change: ResourceChange) -> String {
+        var out = ""
+        let origin = provenance(change)
+        out += "<details><summary><code>\(symbol(change.action)) \(change.id)</code>"
+        out += origin.isEmpty ? "" : " — \(escape(origin))"
+        out += change.reimport ? " — re-import specification" : ""
+        out += "</summary>\n\n"
+        if change.fields.isEmpty {
+            out +=
+                change.action == .delete
+                ? "Deleted (pruned: owned by this repository, absent from the manifests).\n\n" : "New resource.\n\n"
+        } else {
+            out += "| field | before | after |\n|---|---|---|\n"
+            for field in change.fields {
+                out +=
+                    "| \(code(field.path)) | \(field.before.map { code(shorten($0)) } ?? "") | \(field.after.map { code(shorten($0)) } ?? "") |\n"
+            }
+            out += "\n"
+        }
+        return out + "</details>\n\n"
     }
 
     static func escape(_ text: String) -> String {

@@ -62,4 +62,30 @@ import Testing
         #expect(document["summary"]?["update"] == 2)
         #expect(document["summary"]?["delete"] == 1)
     }
+
+    /// A plan of 3,000 changes still fits a pull-request comment: summary, blockers and notes whole, details while
+    /// they fit, then one line per change, then a count.
+    @Test func largePlansStayWithinACommentsSizeLimit() {
+        var plan = Plan()
+        plan.changes = (0..<3000).map { index in
+            ResourceChange(
+                id: ResourceID(.backend, "backend-\(index)"), action: .update,
+                fields: [
+                    FieldChange(
+                        path: "url", before: "https://old-\(index).example.com", after: "https://new.example.com"),
+                    FieldChange(path: "description", before: nil, after: String(repeating: "d", count: 150)),
+                ])
+        }
+        plan.blockers = ["the plan deletes 0 resources"]
+        plan.notes = ["secret values were not compared"]
+        let markdown = PlanRenderer.markdown(plan)
+        #expect(markdown.count <= PlanRenderer.markdownBudget)
+        #expect(markdown.contains("| 0 | 3000 | 0 | 0 | 0 |"))
+        #expect(markdown.contains("> the plan deletes 0 resources"))
+        #expect(markdown.hasSuffix("_Note: secret values were not compared_\n\n"))
+        #expect(markdown.contains("<details><summary><code>~ backends/backend-0</code>"))
+        #expect(markdown.contains("Changes without their fields"))
+        #expect(markdown.contains(" more changes\n"))
+        #expect(!markdown.contains("backends/backend-2999"))
+    }
 }
