@@ -91,10 +91,12 @@ struct ApplyCommand: AsyncParsableCommand {
         } else {
             DiagnosticPrinter.progress("Reading \(connection.description) and planning…")
             let planning = ContinuousClock.now
+            var failures = ReadFailures()
             plan = await PlanPipeline.plan(
                 desired: desired, config: config, client: connection.client, configPath: configPath,
                 checkSecrets: checkSecrets, allowMassDelete: allowMassDelete, withETags: false,
-                warn: { DiagnosticPrinter.writeError("warning: \($0)") })
+                warn: { failures.append($0) })
+            if !failures.isEmpty { try failures.stop("change") }
             DiagnosticPrinter.progress("Planned in \(DiagnosticPrinter.seconds(since: planning)).")
             if logFormat == .text { Console.write(PlanRenderer.text(plan, color: Terminal.isInteractive)) }
         }

@@ -96,10 +96,15 @@ struct PlanCommand: AsyncParsableCommand {
         let connection = try await TargetConnection.open(environment, configPath: configPath, concurrency: concurrency)
         DiagnosticPrinter.progress("Reading \(connection.description) and planning…")
         let planning = ContinuousClock.now
+        var failures = ReadFailures()
         var plan = await PlanPipeline.plan(
             desired: desired, config: planConfig, client: connection.client, configPath: configPath,
             checkSecrets: checkSecrets, allowMassDelete: allowMassDelete, withETags: out != nil,
-            warn: { DiagnosticPrinter.writeError("warning: \($0)") })
+            warn: { failures.append($0) })
+        if !failures.isEmpty {
+            await connection.close()
+            try failures.stop("plan")
+        }
         if let narrowing {
             plan.notes.insert(narrowing, at: 0)
             if desired.count < loaded.state.count { plan.unmanaged = [] }

@@ -272,4 +272,23 @@ import Testing
         #expect(mixed.status != 0 && mixed.output.contains("give all of --subscription-id"), "\(mixed.output)")
         await lab.shutdown()
     }
+
+    /// A read that fails (here: a token APIM refuses) makes no plan: exit 1, the cause once for all the calls it
+    /// broke, no "create" for what could not be seen, and the token never printed.
+    @Test func aFailedLiveReadMakesNoPlanAndNoApply() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: CrashRecoveryTests.binary.path))
+        let lab = try await LabHarness()
+        try lab.addEndpointEnvironment()
+        let environment = ["APIMSYNC_TOKEN": "wrong-token-31337"]
+        let before = await lab.writes()
+        for command in [["plan"], ["apply", "--auto-approve"]] {
+            let result = try await run(command + ["--config", lab.configPath, "--env", "ci"], environment: environment)
+            #expect(result.status == 1, "\(result.output)")
+            #expect(result.output.contains("calls reading APIM failed, so no "), "\(result.output)")
+            #expect(result.output.components(separatedBy: "\n").filter { $0.contains("failed:") }.count == 1)
+            #expect(!result.output.contains("+ backends/") && !result.output.contains("wrong-token-31337"))
+        }
+        #expect(await lab.writes() == before)
+        await lab.shutdown()
+    }
 }
