@@ -20,8 +20,10 @@ struct TargetConnection {
         case .emulator(let stateFile):
             let base = (configPath as NSString).deletingLastPathComponent
             let path = stateFile.hasPrefix("/") || base.isEmpty ? stateFile : base + "/" + stateFile
-            try FileManager.default.createDirectory(
-                atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            let folder = (path as NSString).deletingLastPathComponent
+            if !folder.isEmpty {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            }
             var options = EmulatorOptions()
             options.stateFile = path
             let token = UUID().uuidString

@@ -8,14 +8,16 @@ struct ChildProcess {
     private let exited: AsyncStream<Void>
     private let outputFile: URL
 
-    /// Starts `binary` with `arguments`; `environment` is added to this process's environment.
-    static func start(_ binary: URL, _ arguments: [String], environment: [String: String] = [:]) throws -> ChildProcess
-    {
+    /// Starts `binary` with `arguments` in `directory` (default: the temporary folder); `environment` is added to
+    /// this process's environment.
+    static func start(
+        _ binary: URL, _ arguments: [String], environment: [String: String] = [:], directory: URL? = nil
+    ) throws -> ChildProcess {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        process.currentDirectoryURL = FileManager.default.temporaryDirectory
+        process.currentDirectoryURL = directory ?? FileManager.default.temporaryDirectory
         let outputFile = FileManager.default.temporaryDirectory.appendingPathComponent(
             "apimsync-out-\(UUID().uuidString)")
         _ = FileManager.default.createFile(atPath: outputFile.path, contents: nil)
@@ -46,9 +48,9 @@ struct ChildProcess {
 
     /// Runs to the end.
     static func run(
-        _ binary: URL, _ arguments: [String], environment: [String: String] = [:]
+        _ binary: URL, _ arguments: [String], environment: [String: String] = [:], directory: URL? = nil
     ) async throws -> (status: Int32, output: String) {
-        let result = try await start(binary, arguments, environment: environment).finished()
+        let result = try await start(binary, arguments, environment: environment, directory: directory).finished()
         return (result.status, result.output)
     }
 }

@@ -291,4 +291,34 @@ import Testing
         #expect(await lab.writes() == before)
         await lab.shutdown()
     }
+
+    /// A repository whose apimsync.yaml sits in the current folder with a bare state-file name (the layout
+    /// `apimsync export` writes): apply, plan and export all run there.
+    @Test func aRepositoryInTheCurrentFolderWithABareStateFileWorks() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: CrashRecoveryTests.binary.path))
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("apimsync-cwd-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.createDirectory(
+            at: root.appendingPathComponent("resources"), withIntermediateDirectories: true)
+        try """
+        apiVersion: apimsync/v1
+        kind: Config
+        spec:
+          environments:
+            local:
+              target: { emulator: state.json }
+
+        """.write(to: root.appendingPathComponent("apimsync.yaml"), atomically: true, encoding: .utf8)
+        try "apiVersion: apimsync/v1\nkind: Tag\nmetadata: { name: t }\nspec: { displayName: T }\n".write(
+            to: root.appendingPathComponent("resources/tags.yaml"), atomically: true, encoding: .utf8)
+        let binary = CrashRecoveryTests.binary
+        let applied = try await ChildProcess.run(binary, ["apply"], directory: root)
+        #expect(applied.status == 0 && applied.output.contains("1 applied"), "\(applied.output)")
+        #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("state.json").path))
+        #expect(try await ChildProcess.run(binary, ["plan"], directory: root).output.contains("No changes."))
+        let exported = try await ChildProcess.run(binary, ["export", "--out", "exported"], directory: root)
+        #expect(exported.status == 0, "\(exported.output)")
+        #expect(
+            FileManager.default.fileExists(atPath: root.appendingPathComponent("exported/resources/tags.yaml").path))
+    }
 }
