@@ -112,6 +112,11 @@ struct LoweringContext {
             }
         }
         checkRules(scan, owner: owner, root: root, place: place)
+        for element in scan.elements {
+            if let problem = PolicyElements.problem(element) {
+                warning(problem, at: place(element.line, element.column))
+            }
+        }
         for reference in scan.namedValueReferences where !reference.name.hasPrefix("Logger-Credentials--") {
             self.reference(
                 from: owner, to: .namedValue(displayName: reference.name), role: "{{\(reference.name)}}",
