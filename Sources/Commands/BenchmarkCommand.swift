@@ -64,9 +64,7 @@ struct ValidateBenchmark: AsyncParsableCommand {
 
     func ratio(_ lhs: Duration, _ rhs: Duration) -> Double { seconds(lhs) / max(seconds(rhs), 1e-9) }
 
-    func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-    }
+    func seconds(_ duration: Duration) -> Double { duration.inSeconds }
 
     func format(_ duration: Duration) -> String { String(format: "%8.1f ms", seconds(duration) * 1000) }
 }

@@ -28,9 +28,7 @@ enum DiagnosticPrinter {
 
     /// `1.2 s` since `start`.
     static func seconds(since start: ContinuousClock.Instant) -> String {
-        let elapsed = start.duration(to: .now)
-        let value = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        return String(format: "%.1f s", value)
+        String(format: "%.1f s", start.duration(to: .now).inSeconds)
     }
 
     static func writeError(_ line: String) {

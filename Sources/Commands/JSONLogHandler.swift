@@ -24,7 +24,7 @@ struct JSONLogHandler: LogHandler {
         if let provided = metadataProvider?.get() { fields.merge(provided) { $1 } }
         if let extra = event.metadata { fields.merge(extra) { $1 } }
         var object = JSONObject()
-        object["time"] = .string(Date.now.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
+        object["time"] = .string(Date.now.armTimestamp)
         object["level"] = .string(event.level.rawValue)
         object["logger"] = .string(label)
         object["message"] = .string("\(event.message)")

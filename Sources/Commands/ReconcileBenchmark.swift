@@ -64,7 +64,7 @@ struct ReconcileBenchmark: AsyncParsableCommand {
         var start = clock.now
         let initial = await plan()
         let report = await Executor(client: client).apply(initial, desired: desired)
-        let applyTime = seconds(start.duration(to: clock.now))
+        let applyTime = start.duration(to: clock.now).inSeconds
         guard report.succeeded else { throw ValidationError("apply failed: \(report.failed) failed") }
         let applyWrites = await writes()
         await emulator.reset()
@@ -85,7 +85,7 @@ struct ReconcileBenchmark: AsyncParsableCommand {
             let before = await requests()
             start = clock.now
             noChange = await plan()
-            planTimes.append(seconds(start.duration(to: clock.now)))
+            planTimes.append(start.duration(to: clock.now).inSeconds)
             let made = await requests() - before
             guard planRequests == 0 || made == planRequests else {
                 throw ValidationError("plan made \(made) requests after \(planRequests) on the same instance")
@@ -163,7 +163,7 @@ struct ReconcileBenchmark: AsyncParsableCommand {
         let plan = Planner.plan(desired: desired, live: State())
         let start = clock.now
         let report = await Executor(client: client, serializeAllNamedValues: true).apply(plan, desired: desired)
-        return (report.applied, seconds(start.duration(to: clock.now)))
+        return (report.applied, start.duration(to: clock.now).inSeconds)
     }
 
     /// Terraform's refresh: one GET per managed resource, operations included, at parallelism 10.
@@ -180,7 +180,7 @@ struct ReconcileBenchmark: AsyncParsableCommand {
         await withTaskGroup(of: Void.self) { group in
             for path in paths { group.addTask { _ = try? await client.getIfExists(path) } }
         }
-        return (paths.count, seconds(start.duration(to: clock.now)))
+        return (paths.count, start.duration(to: clock.now).inSeconds)
     }
 
     /// Pages of each list the reader needs plus one GET per policy document: what the data requires.
@@ -204,9 +204,5 @@ struct ReconcileBenchmark: AsyncParsableCommand {
         }
         total += desired.sorted.filter { $0.id.kind.isPolicy }.count
         return total
-    }
-
-    func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }

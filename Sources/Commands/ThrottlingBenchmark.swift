@@ -47,7 +47,7 @@ struct ThrottlingBenchmark: AsyncParsableCommand {
             _ = try await client.delete(ResourceID(.namedValue, "bench-\(index)").armPath)
         }
         let elapsed = start.duration(to: clock.now)
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.inSeconds
         // Writes draw from a bucket of 200 refilled at 10/s (scaled); deletes fit their own bucket.
         let writes = Double(2 * count)
         let bound =

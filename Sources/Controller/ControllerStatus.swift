@@ -67,14 +67,14 @@ public actor ControllerStatus {
     /// The status document served at `/status`.
     public var json: JSONValue {
         func timestamp(_ date: Date?) -> JSONValue {
-            date.map { .string($0.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))) } ?? .null
+            date.map { .string($0.armTimestamp) } ?? .null
         }
         var object = JSONObject()
         object["phase"] = .string(phase.rawValue)
         object["ready"] = .bool(isReady)
         object["target"] = .string(target)
         object["mode"] = .string(settings.mode.rawValue)
-        object["intervalSeconds"] = .number(Self.seconds(settings.interval))
+        object["intervalSeconds"] = .number(settings.interval.inSeconds)
         object["cycles"] = .number(Double(cycles))
         object["consecutiveFailures"] = .number(Double(consecutiveFailures))
         object["lastSuccessAt"] = timestamp(lastSuccessAt)
@@ -83,7 +83,4 @@ public actor ControllerStatus {
         return .object(object)
     }
 
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-    }
 }

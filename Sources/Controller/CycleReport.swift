@@ -57,7 +57,7 @@ public struct CycleReport: Sendable, Hashable {
     public var json: JSONValue {
         var object = JSONObject()
         object["result"] = .string(result.rawValue)
-        object["startedAt"] = .string(startedAt.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
+        object["startedAt"] = .string(startedAt.armTimestamp)
         object["seconds"] = .number((seconds * 1000).rounded() / 1000)
         if let revision { object["revision"] = .string(revision) }
         object["planned"] = .number(Double(planned))

@@ -40,8 +40,7 @@ public struct ReconcileCycle: Sendable {
         let start = clock.now
         func finish(_ report: CycleReport) -> CycleReport {
             var report = report
-            let elapsed = start.duration(to: clock.now).components
-            report.seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
+            report.seconds = start.duration(to: clock.now).inSeconds
             return report
         }
         var revision: String?

@@ -1,6 +1,7 @@
 import CoreMetrics
 import Foundation
 import Logging
+import Model
 import ServiceLifecycle
 
 /// The controller's loop as a swift-service-lifecycle `Service`: a cycle, then a wait (the interval, or a
@@ -43,7 +44,7 @@ public struct ReconcileLoop: Service {
             let report = await cycle.run()
             let failures = report.result == .failed ? await status.consecutiveFailures + 1 : 0
             let delay = schedule.delay(consecutiveFailures: failures, unit: random())
-            let next = Date().addingTimeInterval(ControllerStatus.seconds(delay))
+            let next = Date().addingTimeInterval(delay.inSeconds)
             await status.cycleFinished(report, next: next)
             metrics.record(report, consecutiveFailures: failures)
             log(report, delay: delay)
@@ -61,7 +62,7 @@ public struct ReconcileLoop: Service {
         var metadata: Logger.Metadata = [
             "result": "\(report.result.rawValue)", "planned": "\(report.planned)", "applied": "\(report.applied)",
             "failed": "\(report.failed)", "seconds": "\(String(format: "%.2f", report.seconds))",
-            "next_in_seconds": "\(String(format: "%.1f", ControllerStatus.seconds(delay)))",
+            "next_in_seconds": "\(String(format: "%.1f", delay.inSeconds))",
         ]
         if let revision = report.revision { metadata["revision"] = "\(revision)" }
         if !report.changes.isEmpty { metadata["changes"] = .array(report.changes.map { .string($0) }) }

@@ -1,3 +1,5 @@
+import Model
+
 /// When the next cycle starts: the interval after success, exponential backoff after failures (capped at the
 /// interval), both jittered. Pure, so it is tested without waiting.
 public struct ReconcileSchedule: Sendable {
@@ -20,7 +22,6 @@ public struct ReconcileSchedule: Sendable {
             base = min(backoff, settings.interval)
         }
         let factor = 1 + settings.jitter * (2 * min(max(unit, 0), 1) - 1)
-        let milliseconds = Double(base.components.seconds) * 1000 + Double(base.components.attoseconds) / 1e15
-        return .milliseconds(Int64((milliseconds * factor).rounded()))
+        return .milliseconds(Int64((base.inSeconds * 1000 * factor).rounded()))
     }
 }

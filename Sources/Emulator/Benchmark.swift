@@ -1,4 +1,5 @@
 import Foundation
+import Model
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -28,7 +29,7 @@ public enum EmulatorBenchmark {
             return total
         }
         let elapsed = ContinuousClock.now - started
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.inSeconds
         return BenchmarkResult(requests: perConnection * max(1, connections), failures: failures, seconds: seconds)
     }
 

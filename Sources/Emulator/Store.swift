@@ -158,7 +158,7 @@ actor EmulatorStore {
     /// Now, as ARM writes it (`2026-11-25T10:30:14.123Z`). A format style, not an `ISO8601DateFormatter`:
     /// creating one of those per request was an eighth of the emulator's CPU.
     static func timestamp() -> String {
-        Date.now.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        Date.now.armTimestamp
     }
 
     // MARK: - ARM front door: auth, api-version, throttling, faults

@@ -71,11 +71,7 @@ public struct Executor: Sendable {
                         let outcome = await perform(
                             request, lock: KeyedLocks.key(for: change, allNamedValues: serializeAllNamedValues),
                             locks: locks)
-                        let elapsed = start.duration(to: clock.now)
-                        return (
-                            change, outcome,
-                            Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-                        )
+                        return (change, outcome, start.duration(to: clock.now).inSeconds)
                     }
                 }
                 pending = still

@@ -1,4 +1,5 @@
 import DequeModule
+import Model
 
 /// A monotonic clock the client paces and waits with; tests may substitute one.
 public protocol ARMClock: Sendable {
@@ -15,8 +16,7 @@ public struct SystemARMClock: ARMClock {
     public init() {}
 
     public func now() -> Double {
-        let elapsed = ContinuousClock.now - origin
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        (ContinuousClock.now - origin).inSeconds
     }
 
     public func sleep(seconds: Double) async throws {

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import Model
 import NIOCore
 import NIOHTTP1
 
@@ -119,8 +120,7 @@ public struct AsyncHTTPTransport: HTTPTransport {
     }
 
     static func seconds(_ duration: Duration) -> String {
-        let value = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-        return String(format: "%.3gs", value)
+        String(format: "%.3gs", duration.inSeconds)
     }
 
     /// Lives for the whole process (never shut down), so no `deinit` check can trip on it.
