@@ -23,25 +23,7 @@ public struct AuthCommand: AsyncParsableCommand {
             abstract: "Acquire a token and read the target APIM service, without printing the token."
         )
 
-        @Option(help: "Resource-manager URL (default: the cloud's; the emulator's http://127.0.0.1:PORT for tests).")
-        var endpoint: String?
-
-        @Option(name: .customLong("subscription-id"), help: "Azure subscription id of the APIM service.")
-        var subscriptionID: String?
-
-        @Option(name: .customLong("resource-group"), help: "Resource group of the APIM service.")
-        var resourceGroup: String?
-
-        @Option(help: "APIM service name.")
-        var service: String?
-
-        @Option(
-            help: ArgumentHelp(
-                "Credential: default | clientSecret | workloadIdentity | managedIdentity | azureCli | token."))
-        var auth: String?
-
-        @Option(help: "Cloud: AzureCloud | AzureUSGovernment | AzureChinaCloud.")
-        var cloud: String?
+        @OptionGroup var target: ARMTargetOptions
 
         @Option(
             help: ArgumentHelp(
@@ -54,35 +36,13 @@ public struct AuthCommand: AsyncParsableCommand {
 
         public init() {}
 
-        public func validate() throws {
-            if let auth, CredentialKind(name: auth) == nil {
-                let names = CredentialKind.allCases.map(\.rawValue).joined(separator: ", ")
-                throw ValidationError("unknown --auth '\(auth)'; expected one of \(names)")
-            }
-            if let cloud, AzureCloud.named(cloud) == nil {
-                throw ValidationError(
-                    "unknown --cloud '\(cloud)'; expected AzureCloud, AzureUSGovernment or AzureChinaCloud")
-            }
-            if let endpoint {
-                do {
-                    try TransportSecurity.validate(endpoint)
-                } catch {
-                    throw ValidationError("--endpoint: \(error)")
-                }
-            }
-            let coordinates = [subscriptionID, resourceGroup, service].compactMap { $0 }
-            if !coordinates.isEmpty, coordinates.count != 3 {
-                throw ValidationError("--subscription-id, --resource-group and --service go together")
-            }
-        }
-
         public func run() async throws {
-            var auth = self.auth
-            var cloud = self.cloud
-            var endpoint = self.endpoint
-            var subscriptionID = self.subscriptionID
-            var resourceGroup = self.resourceGroup
-            var service = self.service
+            var auth = target.auth
+            var cloud = target.cloud
+            var endpoint = target.endpoint
+            var subscriptionID = target.subscriptionID
+            var resourceGroup = target.resourceGroup
+            var service = target.service
             if let env {
                 guard let path = ManifestLoader.locateConfig(explicit: config) else {
                     throw ValidationError("no apimsync.yaml found in ./ or ./manifests/; pass --config PATH")
@@ -92,16 +52,16 @@ public struct AuthCommand: AsyncParsableCommand {
                 guard let environment = loaded?.environments[env] else {
                     throw ValidationError("environment '\(env)' is not defined in \(path)")
                 }
-                guard case .arm(let target) = environment.target else {
+                guard case .arm(let configured) = environment.target else {
                     print("environment '\(env)' targets the embedded emulator: no Azure credential is used")
                     return
                 }
-                auth = auth ?? target.auth
-                cloud = cloud ?? (target.cloud == "custom" ? nil : target.cloud)
-                endpoint = endpoint ?? target.endpoint ?? target.customResourceManager
-                subscriptionID = subscriptionID ?? target.subscriptionId
-                resourceGroup = resourceGroup ?? target.resourceGroup
-                service = service ?? target.service
+                auth = auth ?? configured.auth
+                cloud = cloud ?? (configured.cloud == "custom" ? nil : configured.cloud)
+                endpoint = endpoint ?? configured.endpoint ?? configured.customResourceManager
+                subscriptionID = subscriptionID ?? configured.subscriptionId
+                resourceGroup = resourceGroup ?? configured.resourceGroup
+                service = service ?? configured.service
             }
             guard let kind = CredentialKind(name: auth ?? "default"),
                 let namedCloud = AzureCloud.named(cloud ?? "AzureCloud")

@@ -27,33 +27,13 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Folder to write the repository to.", valueName: "dir"))
     var out: String
 
-    @Option(help: "Subscription of the APIM service (instead of --env).")
-    var subscriptionId: String?
-
-    @Option(help: "Resource group of the APIM service.")
-    var resourceGroup: String?
-
-    @Option(help: "Name of the APIM service.")
-    var service: String?
-
-    @Option(help: "Credential: default, clientSecret, workloadIdentity, managedIdentity, azureCli or token.")
-    var auth = "default"
-
-    @Option(help: "AzureCloud, AzureUSGovernment or AzureChinaCloud.")
-    var cloud = "AzureCloud"
-
-    @Option(help: "Resource-manager URL, e.g. a separately started emulator (http only on loopback).")
-    var endpoint: String?
+    @OptionGroup var target: ARMTargetOptions
 
     @Option(help: "Name of the environment in the exported apimsync.yaml (default: --env, else prod).")
     var environmentName: String?
 
     func validate() throws {
-        let given = [subscriptionId, resourceGroup, service].compactMap { $0 }.count
-        guard given == 0 || given == 3 else {
-            throw ValidationError("give all of --subscription-id, --resource-group and --service, or none (and --env)")
-        }
-        if given == 3, repository.env != nil {
+        if target.namesService, repository.env != nil {
             throw ValidationError("--env and --service name two targets; give one")
         }
     }
@@ -76,10 +56,7 @@ struct ExportCommand: AsyncParsableCommand {
 
     /// The environment to read: from --service and friends, else from apimsync.yaml's --env (or default).
     func sourceEnvironment() throws -> (EnvironmentConfig, String) {
-        if let subscriptionId, let resourceGroup, let service {
-            let target = ARMTarget(
-                endpoint: endpoint, subscriptionId: subscriptionId, resourceGroup: resourceGroup, service: service,
-                cloud: cloud, auth: auth)
+        if let target = target.target() {
             let name = environmentName ?? "prod"
             return (EnvironmentConfig(name: name, target: .arm(target)), FileManager.default.currentDirectoryPath + "/")
         }
