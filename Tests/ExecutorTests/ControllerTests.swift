@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import ManagementClient
 import Model
+import Planner
 import Prometheus
 import ServiceLifecycle
 import Testing
@@ -125,6 +126,29 @@ import Testing
         }
     }
 
+    /// A graceful shutdown that arrives while a cycle is applying lets that cycle finish: nothing is left half done.
+    @Test func aShutdownDuringACycleLetsTheCycleFinish() async throws {
+        var options = EmulatorOptions()
+        options.latency = LatencySpec(meanMilliseconds: 20)
+        try await Self.withLab(options) { lab in
+            let settings = ControllerSettings(interval: .seconds(60), checkSecrets: false)
+            let loop = ReconcileLoop(
+                cycle: Self.cycle(lab, settings: settings), target: "test emulator",
+                metricsFactory: PrometheusMetricsFactory(registry: PrometheusCollectorRegistry()), random: { 0.5 })
+            let (group, running) = Self.start(loop)
+            // The first cycle applies the whole lab, one request at a time per dependency level: well over 20 ms.
+            try await Self.waitUntil { await lab.writes() > 0 }
+            #expect(await loop.status.phase == .reconciling)
+            await group.triggerGracefulShutdown()
+            try await running.value
+
+            let report = try #require(await loop.status.lastReport)
+            #expect(await loop.status.cycles == 1)
+            #expect(report.result == .inSync && report.planned > 0 && report.applied == report.planned)
+            #expect(try await lab.plan().0.changes.isEmpty)
+        }
+    }
+
     @Test func backoffDoublesAfterFailuresUpToTheIntervalWithBoundedJitter() {
         let schedule = ReconcileSchedule(
             settings: ControllerSettings(interval: .seconds(60), jitter: 0.1, retryBackoff: .seconds(5)))
@@ -161,14 +185,7 @@ import Testing
             let (ports, port) = AsyncStream<Int>.makeStream()
             let endpoints = ControllerEndpoints.application(
                 host: "127.0.0.1", port: 0, loop: loop, registry: registry, onListening: { port.yield($0) })
-            let group = ServiceGroup(
-                configuration: ServiceGroupConfiguration(
-                    services: [
-                        .init(service: loop, successTerminationBehavior: .gracefullyShutdownGroup),
-                        .init(service: endpoints),
-                    ],
-                    logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })))
-            let running = Task { try await group.run() }
+            let (group, running) = Self.start(loop, alongside: endpoints)
             var iterator = ports.makeAsyncIterator()
             let base = "http://127.0.0.1:\(try #require(await iterator.next()))"
 
@@ -215,11 +232,7 @@ import Testing
             let loop = ReconcileLoop(
                 cycle: Self.cycle(lab, settings: settings, client: client), target: "test emulator",
                 metricsFactory: PrometheusMetricsFactory(registry: PrometheusCollectorRegistry()), random: { 0.5 })
-            let group = ServiceGroup(
-                configuration: ServiceGroupConfiguration(
-                    services: [.init(service: loop, successTerminationBehavior: .gracefullyShutdownGroup)],
-                    logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })))
-            let running = Task { try await group.run() }
+            let (group, running) = Self.start(loop)
             let status = loop.status
 
             // 20, 40, 80 ms between the first four failures: well inside the 60 s interval.
@@ -292,6 +305,21 @@ import Testing
             throw error
         }
         await lab.shutdown()
+    }
+
+    /// Runs `loop` (and `other`, e.g. its endpoints) as `apimsync controller` does: the group stops when the loop
+    /// ends.
+    static func start(
+        _ loop: ReconcileLoop, alongside other: (any Service)? = nil
+    ) -> (ServiceGroup, Task<Void, any Error>) {
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: loop, successTerminationBehavior: .gracefullyShutdownGroup)
+        ]
+        if let other { services.append(.init(service: other)) }
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: services, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })))
+        return (group, Task { try await group.run() })
     }
 
     /// A client that sends each request once, so an injected permanent fault fails a cycle at once.
