@@ -103,6 +103,7 @@ let package = Package(
         .executableTarget(name: "apimsync", dependencies: ["Commands"], swiftSettings: strictSettings),
 
         .testTarget(name: "YAMLTests", dependencies: ["YAML"], swiftSettings: strictSettings),
+        .testTarget(name: "ModelTests", dependencies: ["Model"], swiftSettings: strictSettings),
         .testTarget(
             name: "PlannerTests", dependencies: ["Planner", "Model"], exclude: ["Snapshots"],
             swiftSettings: strictSettings),

@@ -74,19 +74,18 @@ struct ExportCommand: AsyncParsableCommand {
     func export(from connection: TargetConnection, environment: EnvironmentConfig, to outURL: URL) async throws {
         DiagnosticPrinter.progress("Reading \(connection.description)…")
         let reader = LiveStateReader(client: connection.client)
-        let topLevel = Set(ResourceKind.allCases.filter { $0.owningKind == nil && !$0.isPolicy })
         var errors: [String] = []
-        let services = await reader.read(.init(kinds: topLevel.union([.servicePolicy]), apis: [:], products: [:]))
+        let services = await reader.read(.init(kinds: Set(KindCatalog.topLevelKinds), children: [:]))
         errors += services.errors
         var live = services.state
-        let apis = live.resources(of: .api).map(\.id).filter { !Planner.builtIns.contains($0) }
-        let products = live.resources(of: .product).map(\.id).filter { !Planner.builtIns.contains($0) }
+        // Then everything under each entity that has children, at every depth, except under built-ins.
+        let parents = live.sorted.map(\.id).filter {
+            !$0.kind.descriptor.children.isEmpty && !KindCatalog.builtIns.contains($0)
+        }
         let children = await reader.read(
             .init(
-                kinds: [],
-                apis: Dictionary(
-                    uniqueKeysWithValues: apis.map { ($0.name, [.apiOperation, .apiDiagnostic, .apiTag]) }),
-                products: Dictionary(uniqueKeysWithValues: products.map { ($0.name, [.productApi, .productGroup]) })))
+                kinds: [], children: Dictionary(uniqueKeysWithValues: parents.map { ($0, []) }), subtrees: Set(parents))
+        )
         errors += children.errors
         for resource in children.state.sorted { live.insert(resource) }
         guard errors.isEmpty else {
@@ -99,7 +98,7 @@ struct ExportCommand: AsyncParsableCommand {
         }
         // Concurrently, within the client's pacing: two requests per API (the export and its link).
         let withOperations = Set(live.resources(of: .apiOperation).map { $0.id.names[0] })
-        let exported = apis.filter { withOperations.contains($0.name) }.map(\.name)
+        let exported = live.resources(of: .api).map(\.id.name).filter { withOperations.contains($0) }
         DiagnosticPrinter.progress("Exporting \(exported.count) API definitions…")
         let client = connection.client
         let definitions = try await withThrowingTaskGroup(of: (String, String).self) { group in
@@ -143,20 +142,16 @@ struct ExportCommand: AsyncParsableCommand {
         try fileManager.moveItem(at: staging, to: outURL)
     }
 
-    /// Entities every service has (and their children), and subscriptions to them: not the repository's to manage.
+    /// Entities every service has (and their children), and entities that refer to one (a subscription to a
+    /// built-in product): not the repository's to manage.
     static func isBuiltIn(_ resource: Resource) -> Bool {
         let id = resource.id
-        if Planner.builtIns.contains(id) { return true }
-        if let owner = id.owner, Planner.builtIns.contains(owner) { return true }
-        if id.kind == .subscription, let scope = resource.properties["scope"]?.stringValue {
-            let segments = scope.split(separator: "/").map(String.init)
-            if segments.count >= 2,
-                let kind = segments[segments.count - 2] == "products"
-                    ? ResourceKind.product : segments[segments.count - 2] == "apis" ? .api : nil
-            {
-                return Planner.builtIns.contains(ResourceID(kind, segments[segments.count - 1]))
+        if KindCatalog.builtIns.contains(id) { return true }
+        if let owner = id.owner, KindCatalog.builtIns.contains(owner) { return true }
+        return id.kind.descriptor.references.contains { reference in
+            resource.properties.strings(at: reference.path).contains { text in
+                ResourceID(armID: text).map(KindCatalog.builtIns.contains) ?? false
             }
         }
-        return false
     }
 }

@@ -217,11 +217,8 @@ struct ReconcileBenchmark: AsyncParsableCommand {
         let policies = (try? await client.list("allPolicies").count) ?? 0
         total += pages(policies)
         let request = LiveStateReader.Request(desired: desired, prunePatterns: [])
-        for (api, kinds) in request.apis {
-            for kind in kinds { total += pages((try? await client.list(kind, parents: [api]).count) ?? 0) }
-        }
-        for (product, kinds) in request.products {
-            for kind in kinds { total += pages((try? await client.list(kind, parents: [product]).count) ?? 0) }
+        for (parent, kinds) in request.children {
+            for kind in kinds { total += pages((try? await client.list(kind, parents: parent.names).count) ?? 0) }
         }
         total += desired.sorted.filter { $0.id.kind.isPolicy }.count
         return total

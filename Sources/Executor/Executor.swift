@@ -69,7 +69,7 @@ public struct Executor: Sendable {
                     group.addTask {
                         let start = clock.now
                         let outcome = await perform(
-                            request, lock: KeyedLocks.key(for: change, allNamedValues: serializeAllNamedValues),
+                            request, lock: KeyedLocks.key(for: change, wholeKind: serializeAllNamedValues),
                             locks: locks)
                         return (change, outcome, start.duration(to: clock.now).inSeconds)
                     }

@@ -26,19 +26,24 @@ actor KeyedLocks {
         }
     }
 
-    /// The lock a change needs, if any: writes to one API (and its children) one at a time, since APIM answers
-    /// 409 "Operation on the API is in progress" otherwise; and named-value writes that rename a display name one
-    /// at a time, since APIM then rewrites the `{{references}}` in every policy, which races with other renames.
-    /// Creating named values, or changing their values, needs no lock.
-    static func key(for change: ResourceChange, allNamedValues: Bool = false) -> String? {
+    /// The lock a change needs, if any, from the write lock its top-level kind's descriptor declares: writes to
+    /// one API (and its children) one at a time, since APIM answers 409 "Operation on the API is in progress"
+    /// otherwise; and named-value writes that rename a display name one at a time, since APIM then rewrites the
+    /// `{{references}}` in every policy, which races with other renames. Creating named values, or changing their
+    /// values, needs no lock. `wholeKind` takes the kind-wide lock for every write to such a kind (the APIOps
+    /// baseline of the benchmark serialises every named value).
+    static func key(for change: ResourceChange, wholeKind: Bool = false) -> String? {
         let id = change.id
         let top = id.owner ?? id
-        switch top.kind {
-        case .api: return "apis/" + top.name.lowercased()
-        case .namedValue where allNamedValues: return "namedValues"
-        case .namedValue where change.action == .update && change.fields.contains { $0.path == "displayName" }:
-            return "namedValues"
-        default: return nil
+        let collection = top.kind.pathTemplate.split(separator: "/").first.map(String.init) ?? top.kind.rawValue
+        switch top.kind.descriptor.writeLock {
+        case .perEntity?:
+            return collection + "/" + top.name.lowercased()
+        case .whenChanging(let field)?:
+            let changes = change.action == .update && change.fields.contains { $0.path == field }
+            return wholeKind || changes ? collection : nil
+        case nil:
+            return nil
         }
     }
 }

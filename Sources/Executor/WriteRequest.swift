@@ -14,23 +14,14 @@ struct WriteRequest: Sendable {
     /// Writes that follow (a first revision above 1 for a new API).
     var after: [WriteRequest] = []
 
-    /// Fields that hold references to other entities: ARM wants full ids there.
-    static func expandingIDs(_ properties: JSONValue, servicePath: String) -> JSONValue {
+    /// The properties with every reference the kind's descriptor names expanded to a full ARM id, which is what
+    /// ARM wants there (`/loggers/x` → `/subscriptions/…/service/s/loggers/x`).
+    static func expandingIDs(_ properties: JSONValue, of kind: ResourceKind, servicePath: String) -> JSONValue {
         var result = properties
-        for key in ["loggerId", "apiVersionSetId"] {
-            if let value = properties[key]?.stringValue, value.hasPrefix("/"), !value.hasPrefix("/subscriptions/") {
-                result[key] = .string(servicePath + value)
+        for reference in kind.descriptor.references {
+            result = result.mappingStrings(at: reference.path) { value in
+                value.hasPrefix("/") && !value.hasPrefix("/subscriptions/") ? servicePath + value : value
             }
-        }
-        if let services = properties["pool"]?["services"]?.arrayValue {
-            let expanded = services.map { service -> JSONValue in
-                var copy = service
-                if let id = service["id"]?.stringValue, id.hasPrefix("/"), !id.hasPrefix("/subscriptions/") {
-                    copy["id"] = .string(servicePath + id)
-                }
-                return copy
-            }
-            result["pool"] = ["services": .array(expanded)]
         }
         return result
     }
@@ -51,7 +42,7 @@ struct WriteRequest: Sendable {
             return .failure(
                 ExecutionError("the desired state has no \(id) (the manifests changed since the plan was made)"))
         }
-        var properties = expandingIDs(resource.properties, servicePath: servicePath)
+        var properties = expandingIDs(resource.properties, of: id.kind, servicePath: servicePath)
         if let source = resource.secret {
             guard let secretValue else {
                 return .failure(ExecutionError("the value of secret \(id) is not available here (\(source))"))

@@ -33,14 +33,16 @@ public enum DesiredStateRenderer {
 
     static func masked(_ resource: Resource) -> JSONValue {
         var properties = resource.properties
-        if resource.id.kind == .namedValue, properties["secret"]?.boolValue == true, properties["value"] != nil {
-            properties["value"] = .string(mask)
+        let descriptor = resource.id.kind.descriptor
+        if let field = descriptor.secretField, properties["secret"]?.boolValue == true, properties[field] != nil {
+            properties[field] = .string(mask)
         }
-        if resource.id.kind == .logger, var credentials = properties["credentials"]?.objectValue {
-            for (key, value) in credentials where !(value.stringValue ?? "").hasPrefix("{{") {
-                credentials[key] = .string(mask)
+        for field in descriptor.maskedOnRead {
+            guard var values = properties[field]?.objectValue else { continue }
+            for (key, value) in values where !(value.stringValue ?? "").hasPrefix("{{") {
+                values[key] = .string(mask)
             }
-            properties["credentials"] = .object(credentials)
+            properties[field] = .object(values)
         }
         return properties
     }

@@ -4,10 +4,7 @@ import Model
 /// Resolved references become the resources' dependencies.
 enum ReferenceResolver {
     /// Entities every APIM service has, which manifests may refer to without declaring them.
-    static let builtIns: Set<ResourceID> = [
-        ResourceID(.api, "echo-api"), ResourceID(.product, "starter"), ResourceID(.product, "unlimited"),
-        ResourceID(.group, "administrators"), ResourceID(.group, "developers"), ResourceID(.group, "guests"),
-    ]
+    static var builtIns: Set<ResourceID> { KindCatalog.builtIns }
 
     static func resolve(resources: [Resource], references: [Reference], diagnostics: inout [Diagnostic]) -> State {
         var state = State()

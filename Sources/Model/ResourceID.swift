@@ -26,6 +26,11 @@ public struct ResourceID: Hashable, Sendable, Comparable, CustomStringConvertibl
     /// The top-level entity that owns this one (its API or product), or `nil` for a top-level entity.
     public var owner: ResourceID? { kind.owningKind.map { ResourceID($0, names[0]) } }
 
+    /// The entity this one lives directly under (an operation policy's operation), or `nil` for a top-level one.
+    public var parent: ResourceID? {
+        kind.descriptor.parent.map { ResourceID($0, names: Array(names.prefix($0.nameCount))) }
+    }
+
     /// The ARM path relative to `…/service/{serviceName}/`.
     public var armPath: String {
         var remaining = names[...]

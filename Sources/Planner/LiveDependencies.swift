@@ -1,25 +1,24 @@
 import Model
 
-/// What live resources depend on, read from their properties and policies, so deletes run dependants first.
+/// What live resources depend on, read from their ids, properties and policies as their kinds' descriptors
+/// describe them, so deletes run dependants first.
 enum LiveDependencies {
     static func of(_ resource: Resource, namedValuesByDisplayName: [String: ResourceID]) -> Set<ResourceID> {
         var result: Set<ResourceID> = []
         let id = resource.id
+        let descriptor = id.kind.descriptor
         if let owner = id.owner { result.insert(owner) }
-        switch id.kind {
-        case .apiOperationPolicy: result.insert(ResourceID(.apiOperation, id.names[0], id.names[1]))
-        case .apiTag: result.insert(ResourceID(.tag, id.names[1]))
-        case .productApi: result.insert(ResourceID(.api, id.names[1]))
-        default: break
+        if let parent = id.parent { result.insert(parent) }
+        for reference in descriptor.nameReferences where reference.index < id.names.count {
+            result.insert(ResourceID(reference.target, id.names[reference.index]))
         }
         let properties = resource.properties
-        for service in properties["pool"]?["services"]?.arrayValue ?? [] {
-            if let target = service["id"]?.stringValue.flatMap(relative) { result.insert(target) }
+        for reference in descriptor.references {
+            for text in properties.strings(at: reference.path) {
+                if let target = relative(text), reference.targets.contains(target.kind) { result.insert(target) }
+            }
         }
-        for key in ["loggerId", "scope", "apiVersionSetId"] {
-            if let target = properties[key]?.stringValue.flatMap(relative) { result.insert(target) }
-        }
-        if id.kind.isPolicy || id.kind == .policyFragment, let text = properties["value"]?.stringValue {
+        if descriptor.holdsPolicyDocument, let text = properties["value"]?.stringValue {
             let scan = PolicyScanner.scan(text)
             for reference in scan.namedValueReferences {
                 if let target = namedValuesByDisplayName[reference.name] { result.insert(target) }

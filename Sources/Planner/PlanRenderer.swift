@@ -51,7 +51,7 @@ public enum PlanRenderer {
             if !origin.isEmpty { header += paint("  (\(origin))", "2") }
             if change.reimport { header += " [re-import specification]" }
             lines.append(header)
-            if change.action == .create, change.id.kind.isPolicy || change.id.kind == .policyFragment {
+            if change.action == .create, change.id.kind.descriptor.holdsPolicyDocument {
                 lines.append("    policy document (\(change.properties?["value"]?.stringValue?.count ?? 0) characters)")
             }
             for field in change.fields { lines.append("    " + describe(field)) }

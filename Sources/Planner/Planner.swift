@@ -3,16 +3,6 @@ import Model
 /// Decides what must change for live APIM to match the manifests. Pure: no I/O, so a plan can be computed and
 /// tested offline from a saved live state.
 public enum Planner {
-    /// Entities every service has, which apimsync never deletes or reports as unmanaged.
-    public static let builtIns: Set<ResourceID> = [
-        ResourceID(.api, "echo-api"), ResourceID(.product, "starter"), ResourceID(.product, "unlimited"),
-        ResourceID(.group, "administrators"), ResourceID(.group, "developers"), ResourceID(.group, "guests"),
-        ResourceID(.subscription, "master"),
-    ]
-
-    /// Kinds the planner never creates or deletes on its own: operations come from API imports.
-    static let derivedKinds: Set<ResourceKind> = [.apiOperation]
-
     public static func plan(
         desired: State, live: State, scope: PlanScope = PlanScope(), secrets: SecretDigests = SecretDigests()
     ) -> Plan {
@@ -127,12 +117,13 @@ public enum Planner {
     /// For a create, the top-level properties being set (policies are summarised by the renderer).
     static func creationFields(_ resource: Resource) -> [FieldChange] {
         guard !resource.id.kind.isPolicy else { return [] }
+        let descriptor = resource.id.kind.descriptor
         return (resource.properties.objectValue ?? JSONObject()).filter {
-            $0.key != "value" || resource.id.kind != .policyFragment
+            $0.key != "value" || !descriptor.holdsPolicyDocument
         }.map {
             FieldChange(
                 path: $0.key, before: nil,
-                after: PropertyComparison.display($0.value, key: $0.key, kind: resource.id.kind))
+                after: PropertyComparison.display($0.value, key: $0.key, descriptor: descriptor))
         }
     }
 
@@ -171,9 +162,11 @@ public enum Planner {
         var skippedKinds: Set<ResourceKind> = []
         for resource in live.sorted where desired[resource.id] == nil {
             let id = resource.id
-            if derivedKinds.contains(id.kind) || builtIns.contains(id) { continue }
+            if id.kind.descriptor.derived || KindCatalog.builtIns.contains(id) { continue }
             if let parent = id.owner {
-                if builtIns.contains(parent) || deleted.contains(parent) || unmanaged.contains(parent) { continue }
+                if KindCatalog.builtIns.contains(parent) || deleted.contains(parent) || unmanaged.contains(parent) {
+                    continue
+                }
             }
             if protect.contains(where: { $0.matches(id.armPath) }) { continue }
             let owned = scope.prune.enabled && owns.contains { $0.matches(id.armPath) }

@@ -1,67 +1,82 @@
 import Model
 
-/// Compares the managed properties of a desired and a (normalised) live resource.
+/// Compares the managed properties of a desired and a (normalised) live resource, as the kind's descriptor says:
+/// which fields are managed, APIM's defaults for those a manifest leaves out, which are secret or masked on read.
 enum PropertyComparison {
     static func fields(desired: Resource, live: Resource) -> [FieldChange] {
-        let kind = desired.id.kind
+        let descriptor = desired.id.kind.descriptor
         var changes: [FieldChange] = []
-        if kind.isPolicy || kind == .policyFragment {
+        if descriptor.holdsPolicyDocument {
             let want = desired.properties["value"]?.stringValue ?? ""
             let have = live.properties["value"]?.stringValue ?? ""
             if !PolicyCanonicalizer.equivalent(want, have) {
                 changes += PolicyCanonicalizer.diff(have, want)
             }
         }
-        let defaults = PropertyRules.defaults(kind)
-        for key in PropertyRules.managedKeys(kind) where key != "value" || !(kind.isPolicy || kind == .policyFragment) {
+        for key in descriptor.managedFields where key != "value" || !descriptor.holdsPolicyDocument {
             let want = desired.properties[key]
             let have = live.properties[key]
-            if key == "value", kind == .namedValue,
+            if key == descriptor.secretField,
                 desired.secret != nil || desired.properties["secret"]?.boolValue == true
             {
                 continue  // secrets compare by digest, never by value
             }
-            if key == "credentials", kind == .logger, isMasked(have),
+            if descriptor.maskedOnRead.contains(key), isMasked(have),
                 Set(want?.objectValue?.keys ?? []) == Set(have?.objectValue?.keys ?? [])
             {
-                continue  // APIM masks logger credentials on read; only their names can be compared
+                continue  // APIM masks these on read; only their names can be compared
             }
             guard let want else {
-                if PropertyRules.comparedOnlyWhenSet(kind).contains(key) { continue }
+                if descriptor.comparedOnlyWhenSet.contains(key) { continue }
                 // An import fills these from the specification when the manifest leaves them out.
-                if kind == .api, desired.specification != nil, ["serviceUrl", "description"].contains(key) { continue }
+                if desired.specification != nil, descriptor.filledByImport.contains(key) { continue }
                 // A field APIM does not return, or returns empty, is not drift.
                 guard let have, have != .null else { continue }
-                if let fallback = defaults[key] {
+                if let fallback = descriptor.defaults[key] {
                     if !JSONDiff.equal(have, fallback) {
                         changes.append(
                             FieldChange(
-                                path: key, before: display(have, key: key, kind: kind),
-                                after: "\(display(fallback, key: key, kind: kind)) (default)"))
+                                path: key, before: display(have, key: key, descriptor: descriptor),
+                                after: "\(display(fallback, key: key, descriptor: descriptor)) (default)"))
                     }
-                } else if !PropertyRules.isEmpty(have) {
-                    changes.append(FieldChange(path: key, before: display(have, key: key, kind: kind), after: nil))
+                } else if !isEmpty(have) {
+                    changes.append(
+                        FieldChange(path: key, before: display(have, key: key, descriptor: descriptor), after: nil))
                 }
                 continue
             }
-            changes += JSONDiff.diff(have ?? defaults[key], want, path: key).map { masked($0, kind: kind) }
+            changes += JSONDiff.diff(have ?? descriptor.defaults[key], want, path: key).map {
+                masked($0, descriptor: descriptor)
+            }
         }
         return changes
+    }
+
+    /// Whether a value says nothing: null, empty, false or zero, or containers of only such values.
+    static func isEmpty(_ value: JSONValue?) -> Bool {
+        switch value {
+        case nil, .null?: true
+        case .string(let text)?: text.isEmpty
+        case .bool(let flag)?: !flag
+        case .number(let number)?: number == 0
+        case .array(let items)?: items.isEmpty
+        case .object(let object)?: object.allSatisfy { isEmpty($0.value) }
+        }
     }
 
     static func isMasked(_ value: JSONValue?) -> Bool {
         value?.objectValue?.contains { $0.value.stringValue?.hasPrefix("{{Logger-Credentials--") == true } == true
     }
 
-    /// Logger credentials that are not `{{named value}}` references are secrets: never shown.
-    static func masked(_ change: FieldChange, kind: ResourceKind) -> FieldChange {
-        guard kind == .logger, change.path.hasPrefix("credentials") else { return change }
+    /// Values of fields masked on read that are not `{{named value}}` references are secrets: never shown.
+    static func masked(_ change: FieldChange, descriptor: KindDescriptor) -> FieldChange {
+        guard descriptor.maskedOnRead.contains(where: { change.path.hasPrefix($0) }) else { return change }
         func mask(_ text: String?) -> String? { text.map { $0.hasPrefix("{{") ? $0 : "***" } }
         return FieldChange(path: change.path, before: mask(change.before), after: mask(change.after))
     }
 
-    static func display(_ value: JSONValue, key: String, kind: ResourceKind) -> String {
-        if kind == .logger, key == "credentials", let object = value.objectValue {
+    static func display(_ value: JSONValue, key: String, descriptor: KindDescriptor) -> String {
+        if descriptor.maskedOnRead.contains(key), let object = value.objectValue {
             return "{"
                 + object.map {
                     "\($0.key): \(($0.value.stringValue ?? "").hasPrefix("{{") ? $0.value.stringValue ?? "" : "***")"

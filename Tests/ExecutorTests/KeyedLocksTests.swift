@@ -26,7 +26,7 @@ import Testing
         #expect(key(ResourceID(.namedValue, "a"), fields: ["value"]) == nil)
         #expect(
             KeyedLocks.key(
-                for: ResourceChange(id: ResourceID(.namedValue, "a"), action: .create), allNamedValues: true)
+                for: ResourceChange(id: ResourceID(.namedValue, "a"), action: .create), wholeKind: true)
                 == "namedValues")
     }
 

@@ -55,8 +55,9 @@ import Testing
 
     static func request(apis: [String]) -> LiveStateReader.Request {
         LiveStateReader.Request(
-            kinds: [.api], apis: Dictionary(uniqueKeysWithValues: apis.map { ($0, [ResourceKind.apiOperation]) }),
-            products: [:])
+            kinds: [.api],
+            children: Dictionary(uniqueKeysWithValues: apis.map { (ResourceID(.api, $0), [ResourceKind.apiOperation]) })
+        )
     }
 
     @Test func readsEveryPageAndListsChildrenOnlyOfAPIsThatExist() async throws {

@@ -16,54 +16,77 @@ public struct LiveStateReader: Sendable {
 
     /// Which entities to read.
     public struct Request: Sendable {
-        /// Top-level kinds to list (`Backend`, `Api`, …; the service policy counts as one).
+        /// Top-level kinds to list (the service policy counts as one: it is read through `allPolicies`).
         public var kinds: Set<ResourceKind>
-        /// APIs whose children to read, and which child kinds (operations, diagnostics, tags).
-        public var apis: [String: Set<ResourceKind>]
-        /// Products whose children to read, and which (API links, group links).
-        public var products: [String: Set<ResourceKind>]
+        /// Entities whose children to read, and which child kinds to list directly under each. An entity named
+        /// here with no kinds still matters: the policies at its scope (and its children's) are read.
+        public var children: [ResourceID: Set<ResourceKind>]
+        /// Entities whose whole subtree is listed (prune owns them): every listed child kind, at every depth.
+        public var subtrees: Set<ResourceID>
 
         public init(
-            kinds: Set<ResourceKind>, apis: [String: Set<ResourceKind>], products: [String: Set<ResourceKind>]
+            kinds: Set<ResourceKind>, children: [ResourceID: Set<ResourceKind>], subtrees: Set<ResourceID> = []
         ) {
             self.kinds = kinds
-            self.apis = apis
-            self.products = products
+            self.children = children
+            self.subtrees = subtrees
         }
 
-        /// What the desired state mentions, plus what prune may delete: a child kind of an API or product is
-        /// listed only when the manifests describe some of it there, or when prune owns that API or product.
+        /// What the desired state mentions, plus what prune may delete: a child kind is listed under an entity
+        /// only when the manifests describe some of it there, when the entity's specification creates it (an
+        /// API's operations), or when prune owns the entity.
         public init(desired: State, prunePatterns: [String], owned: (ResourceID) -> Bool = { _ in false }) {
             var kinds = Set(desired.resources.keys.map { $0.kind.owningKind ?? $0.kind })
             for pattern in prunePatterns {
                 let collection = pattern.split(separator: "/").first.map(String.init) ?? ""
-                if let kind = ResourceKind.allCases.first(where: { $0.pathTemplate == collection + "/{}" }) {
+                for kind in KindCatalog.topLevelKinds
+                where kind.pathTemplate.split(separator: "/").first.map(String.init) == collection {
                     kinds.insert(kind)
                 }
-                if collection == "policies" { kinds.insert(.servicePolicy) }
             }
-            self.kinds = kinds
-            var apis: [String: Set<ResourceKind>] = [:]
-            var products: [String: Set<ResourceKind>] = [:]
+            var children: [ResourceID: Set<ResourceKind>] = [:]
+            var subtrees: Set<ResourceID> = []
             for resource in desired.resources.values {
                 let id = resource.id
-                switch id.kind {
-                case .api:
-                    let all: Set<ResourceKind> = [.apiOperation, .apiDiagnostic, .apiTag]
-                    apis[id.name, default: []].formUnion(owned(id) ? all : [])
-                    if resource.specification != nil { apis[id.name, default: []].insert(.apiOperation) }
-                case .apiOperationPolicy: apis[id.names[0], default: []].insert(.apiOperation)
-                case .apiDiagnostic, .apiTag: apis[id.names[0], default: []].insert(id.kind)
-                case .apiPolicy: apis[id.names[0], default: []].formUnion([])
-                case .product:
-                    products[id.name, default: []].formUnion(owned(id) ? [.productApi, .productGroup] : [])
-                case .productApi, .productGroup: products[id.names[0], default: []].insert(id.kind)
-                case .productPolicy: products[id.names[0], default: []].formUnion([])
-                default: break
+                let descriptor = id.kind.descriptor
+                if !descriptor.children.isEmpty {
+                    children[id, default: []].formUnion([])
+                    if owned(id) { subtrees.insert(id) }
+                    if resource.specification != nil {
+                        children[id, default: []].formUnion(descriptor.children.filter { $0.descriptor.derived })
+                    }
+                }
+                // Each ancestor is read, and each listed kind on the way down is listed under its parent.
+                var current = id
+                while let parent = current.parent {
+                    let listed: Set<ResourceKind> = current.kind.descriptor.liveRead == .listed ? [current.kind] : []
+                    children[parent, default: []].formUnion(listed)
+                    current = parent
                 }
             }
-            self.apis = apis
-            self.products = products
+            self.kinds = kinds
+            self.children = children
+            self.subtrees = subtrees
+        }
+
+        /// The kinds to list under `id`: those asked for, or every listed child kind in an owned subtree.
+        func kindsToList(under id: ResourceID) -> Set<ResourceKind> {
+            var kinds = children[id] ?? []
+            var ancestor: ResourceID? = id
+            while let current = ancestor {
+                if subtrees.contains(current) {
+                    kinds.formUnion(id.kind.descriptor.children.filter { $0.descriptor.liveRead == .listed })
+                    break
+                }
+                ancestor = current.parent
+            }
+            return kinds
+        }
+
+        /// Whether the policies at `id`'s scope are of interest: its top-level owner (or itself) is asked for.
+        func wantsPolicy(_ id: ResourceID) -> Bool {
+            guard let owner = id.owner else { return kinds.contains(id.kind) }
+            return children[owner] != nil
         }
     }
 
@@ -85,30 +108,31 @@ public struct LiveStateReader: Sendable {
         var state = State()
         var incomplete: Set<ResourceKind> = []
         var errors: [String] = []
-        let listed = request.kinds.filter { $0 != .servicePolicy }
-        let readsPolicies = request.kinds.contains(.servicePolicy) || !request.apis.isEmpty || !request.products.isEmpty
+        let listed = request.kinds.filter { $0.descriptor.liveRead == .listed }
+        let readsPolicies =
+            request.kinds.contains { $0.descriptor.liveRead == .policyScope } || !request.children.isEmpty
         var policyScopes: [ResourceID]?
-        // One pass, driven by completions: the children of the APIs (products) on a page are listed as soon as
-        // that page has arrived, and policy content is fetched as soon as allPolicies has named the scopes, so
-        // no call waits for an unrelated list. Children of parents the lists never show are not listed: a
-        // missing parent has none.
-        var unseenParents: [ResourceKind: [String: Set<ResourceKind>]] = [
-            .api: request.apis, .product: request.products,
-        ]
-        var completeParentLists: Set<ResourceKind> = []
+        // One pass, driven by completions: the children of the entities on a page are listed as soon as that page
+        // has arrived, and policy content is fetched as soon as allPolicies has named the scopes, so no call waits
+        // for an unrelated list. Children of parents the lists never show are not listed: a missing parent has
+        // none.
+        var unseenParents = Set(request.children.keys)
+        var parentsListed: Set<ResourceID> = []
+        var completeLists: Set<ResourceKind> = []
         await withTaskGroup(of: Outcome.self) { group in
-            func listChildren(of parent: ResourceKind, _ names: some Sequence<String>) {
-                for name in names.sorted() {
-                    guard let kinds = unseenParents[parent]?.removeValue(forKey: name) else { continue }
-                    for kind in kinds.sorted() { group.addTask { await firstPage(kind, parents: [name]) } }
+            func listChildren(of parents: [ResourceID]) {
+                for parent in parents.sorted() where parentsListed.insert(parent).inserted {
+                    unseenParents.remove(parent)
+                    for kind in request.kindsToList(under: parent).sorted() {
+                        group.addTask { await firstPage(kind, parents: parent.names) }
+                    }
                 }
             }
             for kind in listed.sorted() {
                 group.addTask { await firstPage(kind, parents: []) }
             }
-            for parent in [ResourceKind.api, .product] where !listed.contains(parent) {
-                listChildren(of: parent, Array(unseenParents[parent, default: [:]].keys))
-            }
+            // Parents of a kind that is not listed at all are taken on trust.
+            listChildren(of: unseenParents.filter { $0.parent == nil && !listed.contains($0.kind) })
             if readsPolicies {
                 group.addTask { .policyScopes(await allPolicyScopes()) }
             }
@@ -117,9 +141,8 @@ public struct LiveStateReader: Sendable {
                 switch outcome {
                 case .page(let resources, let kind, let parents, let next):
                     if let next { group.addTask { await page(next, kind: kind, parents: parents) } }
-                    guard parents.isEmpty, unseenParents[kind] != nil, listed.contains(kind) else { break }
-                    listChildren(of: kind, resources.map(\.id.name))
-                    if next == nil { completeParentLists.insert(kind) }
+                    listChildren(of: resources.map(\.id))
+                    if next == nil, parents.isEmpty { completeLists.insert(kind) }
                 case .policyScopes(let scopes?):
                     let targets = policyTargets(request: request, scopes: scopes, state: state)
                     for id in targets { group.addTask { await policy(id) } }
@@ -128,12 +151,10 @@ public struct LiveStateReader: Sendable {
             }
         }
         var scoped = request
-        for (parent, unseen) in unseenParents where completeParentLists.contains(parent) {
-            for name in unseen.keys {
-                if parent == .api { scoped.apis[name] = nil } else { scoped.products[name] = nil }
-            }
+        for parent in unseenParents where parent.parent == nil && completeLists.contains(parent.kind) {
+            scoped.children[parent] = nil
         }
-        // Without allPolicies, probe the scopes the desired state and the listed operations could have.
+        // Without allPolicies, probe the scopes the desired state and the listed entities could have.
         if policyScopes == nil {
             let probed = policyTargets(request: scoped, scopes: nil, state: state)
             await withTaskGroup(of: Outcome.self) { group in
@@ -160,23 +181,25 @@ public struct LiveStateReader: Sendable {
     }
 
     /// The policies to fetch: those `allPolicies` reports in the scopes of interest; without `allPolicies`,
-    /// the scopes the desired state and the listed operations could have.
+    /// the scopes the request's entities and the listed entities under them could have.
     func policyTargets(request: Request, scopes: [ResourceID]?, state: State) -> [ResourceID] {
-        func relevant(_ id: ResourceID) -> Bool {
-            switch id.kind {
-            case .servicePolicy: request.kinds.contains(.servicePolicy)
-            case .apiPolicy, .apiOperationPolicy: request.apis[id.names[0]] != nil
-            case .productPolicy: request.products[id.names[0]] != nil
-            default: false
+        if let scopes { return scopes.filter(request.wantsPolicy).sorted() }
+        var probe: [ResourceID] = []
+        for kind in KindCatalog.kinds where kind.descriptor.liveRead == .policyScope {
+            guard let parentKind = kind.descriptor.parent else {
+                if request.kinds.contains(kind) { probe.append(ResourceID(kind)) }
+                continue
             }
+            let parents: [ResourceID]
+            if parentKind.descriptor.parent == nil {
+                parents = request.children.keys.filter { $0.kind == parentKind }.sorted()
+            } else {
+                parents = state.resources(of: parentKind).map(\.id).filter { id in
+                    id.owner.map { request.children[$0] != nil } ?? false
+                }
+            }
+            probe += parents.map { ResourceID(kind, names: $0.names) }
         }
-        if let scopes { return scopes.filter(relevant).sorted() }
-        var probe: [ResourceID] = request.kinds.contains(.servicePolicy) ? [ResourceID(.servicePolicy)] : []
-        probe += request.apis.keys.sorted().map { ResourceID(.apiPolicy, $0) }
-        probe += state.resources(of: .apiOperation).map {
-            ResourceID(.apiOperationPolicy, $0.id.names[0], $0.id.names[1])
-        }
-        probe += request.products.keys.sorted().map { ResourceID(.productPolicy, $0) }
         return probe
     }
 

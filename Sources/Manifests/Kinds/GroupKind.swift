@@ -15,7 +15,7 @@ enum GroupKind: ManifestKind {
     ])
 
     static func lower(_ manifest: DecodedManifest, into context: inout LoweringContext) {
-        if ProductKind.builtInGroups.contains(manifest.name) {
+        if KindCatalog.builtIns.contains(ResourceID(.group, manifest.name)) {
             context.error(
                 "group '\(manifest.name)' is built in: every service has it and it cannot be declared",
                 at: manifest.nameLocation)

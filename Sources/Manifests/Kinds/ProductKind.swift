@@ -19,9 +19,6 @@ enum ProductKind: ManifestKind {
             FieldSchema("groups", .list(.string)),
         ] + CommonFields.policy, exclusive: [["policy", "policyFile"]])
 
-    /// Groups every APIM service has.
-    static let builtInGroups = ["administrators", "developers", "guests"]
-
     static func lower(_ manifest: DecodedManifest, into context: inout LoweringContext) {
         let product = manifest.name
         let id = ResourceID(.product, product)
@@ -52,7 +49,7 @@ enum ProductKind: ManifestKind {
         }
         for (index, group) in (spec["groups"]?.arrayValue ?? []).enumerated() {
             guard let group = group.stringValue else { continue }
-            if !builtInGroups.contains(group) {
+            if !KindCatalog.builtIns.contains(ResourceID(.group, group)) {
                 // A group created outside apimsync (e.g. mirroring Entra ID) may be linked too: only a warning.
                 context.reference(
                     from: ResourceID(.productGroup, product, group), to: .resource(ResourceID(.group, group)),

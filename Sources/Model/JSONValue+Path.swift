@@ -1,0 +1,39 @@
+extension JSONValue {
+    /// The strings found at a dotted property path, where `[]` after a name stands for every element of that list:
+    /// `strings(at: "pool.services[].id")` is the `id` of every pool member.
+    public func strings(at path: String) -> [String] {
+        var values: [JSONValue] = [self]
+        for segment in path.split(separator: ".") {
+            let everyElement = segment.hasSuffix("[]")
+            let name = String(everyElement ? segment.dropLast(2) : segment)
+            values = values.compactMap { $0[name] }
+            if everyElement { values = values.flatMap { $0.arrayValue ?? [] } }
+        }
+        return values.compactMap(\.stringValue)
+    }
+}
+
+extension JSONValue {
+    /// A copy with every string at the dotted property path (`[]` for every element of a list) replaced by
+    /// `transform(string)`; other values are left as they are.
+    public func mappingStrings(at path: String, _ transform: (String) -> String) -> JSONValue {
+        mapping(path.split(separator: ".").map(String.init)[...], transform)
+    }
+
+    private func mapping(_ segments: ArraySlice<String>, _ transform: (String) -> String) -> JSONValue {
+        guard let segment = segments.first else {
+            if case .string(let text) = self { return .string(transform(text)) }
+            return self
+        }
+        let everyElement = segment.hasSuffix("[]")
+        let name = everyElement ? String(segment.dropLast(2)) : segment
+        guard case .object(var object) = self, let child = object[name] else { return self }
+        let rest = segments.dropFirst()
+        if everyElement, case .array(let items) = child {
+            object[name] = .array(items.map { $0.mapping(rest, transform) })
+        } else if !everyElement {
+            object[name] = child.mapping(rest, transform)
+        }
+        return .object(object)
+    }
+}
