@@ -1,20 +1,31 @@
 import Model
 
-/// A kind users can write in a manifest. Each kind declares its `spec` schema and lowers a decoded manifest into
-/// plain resources; adding a kind means one file here and one line in `ManifestKinds.all`.
+/// A kind users can write in a manifest. Each kind declares its YAML shape (`spec` schema), how it lowers into
+/// ARM resources, and how a live resource exports back into a manifest; what the ARM kind itself is (path,
+/// managed fields, defaults, references) is in its ``KindDescriptor``. Adding a kind means one file here and one
+/// line in `ManifestKinds.all`.
 protocol ManifestKind: Sendable {
     /// The `kind:` value.
     static var kindName: String { get }
     /// The schema of `spec`.
     static var schema: ObjectSchema { get }
+    /// The ARM kind a manifest of this kind describes; `nil` for a macro that expands into other kinds.
+    static var resourceKind: ResourceKind? { get }
     /// Checks `metadata.name`; returns a message when the name is invalid.
     static func validateName(_ name: String) -> String?
     /// Turns the manifest into resources and references.
     static func lower(_ manifest: DecodedManifest, into context: inout LoweringContext)
+    /// The `spec` of a manifest describing the live `resource` (of ``resourceKind``) and its children.
+    static func export(_ resource: Resource, into context: inout ExportContext) -> JSONObject
 }
 
 extension ManifestKind {
     static func validateName(_ name: String) -> String? { NameRules.entityID(name, maxLength: 256) }
+
+    static func export(_ resource: Resource, into context: inout ExportContext) -> JSONObject {
+        guard let kind = resourceKind else { return JSONObject() }
+        return ExportContext.fields(resource.properties, of: schema, kind: kind)
+    }
 }
 
 /// Every manifest kind, in the order they are documented.

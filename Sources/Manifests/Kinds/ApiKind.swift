@@ -5,6 +5,7 @@ import YAML
 /// and tag assignments (each lowered to its own APIM entity).
 enum ApiKind: ManifestKind {
     static let kindName = "Api"
+    static let resourceKind: ResourceKind? = .api
     static let formats = ["openapi", "openapi+json", "swagger-json"]
     static let policyObject = FieldType.object(
         ObjectSchema(CommonFields.policy, exclusive: [["policy", "policyFile"]]))
@@ -174,5 +175,40 @@ enum ApiKind: ManifestKind {
             context.error(error.message, at: error.mark.location)
             return nil
         }
+    }
+
+    /// The API with its definition (as APIM exports it), policies, diagnostics and tags.
+    static func export(_ resource: Resource, into context: inout ExportContext) -> JSONObject {
+        let name = resource.id.name
+        var spec = ExportContext.fields(resource.properties, of: schema, kind: .api)
+        spec["apiRevision"] = nil
+        if let versionSet = resource.properties["apiVersionSetId"]?.stringValue {
+            spec["apiVersionSet"] = .string(ExportContext.name(of: versionSet))
+        }
+        if let revision = resource.properties["apiRevision"]?.stringValue.flatMap({ Int($0) }), revision > 1 {
+            spec["revision"] = ["number": .number(Double(revision))]
+        }
+        if let definition = context.definitions[name] {
+            let path = "specs/\(name).json"
+            context.write(path, definition)
+            spec["specification"] = ["file": .string(path), "format": "openapi+json"]
+        }
+        if let policy = context.live[ResourceID(.apiPolicy, name)] {
+            spec["policyFile"] = .string(context.policyFile(policy, "apis/\(name)"))
+        }
+        var operations = JSONObject()
+        for policy in context.live.resources(of: .apiOperationPolicy) where policy.id.names[0] == name {
+            let operation = policy.id.names[1]
+            operations[operation] = ["policyFile": .string(context.policyFile(policy, "apis/\(name)/\(operation)"))]
+        }
+        if !operations.isEmpty { spec["operations"] = .object(operations) }
+        var diagnostics = JSONObject()
+        for child in context.children(of: resource.id, .apiDiagnostic) {
+            diagnostics[child.id.name] = .object(DiagnosticKind.exportSpec(child))
+        }
+        if !diagnostics.isEmpty { spec["diagnostics"] = .object(diagnostics) }
+        let tags = context.children(of: resource.id, .apiTag).map { JSONValue.string($0.id.name) }
+        if !tags.isEmpty { spec["tags"] = .array(tags) }
+        return spec
     }
 }

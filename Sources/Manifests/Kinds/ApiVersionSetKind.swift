@@ -3,6 +3,7 @@ import Model
 /// `kind: ApiVersionSet`: groups versions of an API by path segment, query parameter or header.
 enum ApiVersionSetKind: ManifestKind {
     static let kindName = "ApiVersionSet"
+    static let resourceKind: ResourceKind? = .apiVersionSet
     static let schema = ObjectSchema([
         FieldSchema("displayName", .string, required: true),
         FieldSchema("versioningScheme", .string(.oneOf(["Segment", "Query", "Header"])), required: true),

@@ -3,6 +3,7 @@ import Model
 /// `kind: Backend`: a single backend (`url` + `protocol`) or a load-balanced pool of backends by name.
 enum BackendKind: ManifestKind {
     static let kindName = "Backend"
+    static let resourceKind: ResourceKind? = .backend
 
     static let circuitBreakerRule = FieldType.object(
         ObjectSchema([
@@ -120,6 +121,25 @@ enum BackendKind: ManifestKind {
         recordNamedValueReferences(
             in: spec["credentials"], path: "spec.credentials", of: manifest, owner: id, context: &context)
         context.add(context.resource(id, .object(properties), for: manifest))
+    }
+
+    /// Pool members by backend name, as manifests write them.
+    static func export(_ resource: Resource, into context: inout ExportContext) -> JSONObject {
+        var spec = ExportContext.fields(resource.properties, of: schema, kind: .backend)
+        spec["pool"] = nil
+        if let services = resource.properties["pool"]?["services"]?.arrayValue {
+            spec["type"] = "Pool"
+            spec["pool"] = .array(
+                services.map { service in
+                    var member = JSONObject([
+                        ("backend", .string(ExportContext.name(of: service["id"]?.stringValue ?? "")))
+                    ])
+                    if let priority = service["priority"], priority != .null { member["priority"] = priority }
+                    if let weight = service["weight"], weight != .null { member["weight"] = weight }
+                    return .object(member)
+                })
+        }
+        return spec
     }
 
     /// Records `{{name}}` references found in any string under `value`.

@@ -4,6 +4,7 @@ import Model
 /// `Product.spec.groups`. The built-in groups exist in every service and cannot be declared.
 enum GroupKind: ManifestKind {
     static let kindName = "Group"
+    static let resourceKind: ResourceKind? = .group
     static let schema = ObjectSchema([
         FieldSchema(
             "displayName",

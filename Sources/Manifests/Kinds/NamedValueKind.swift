@@ -5,6 +5,7 @@ import Model
 /// reference. Secrets never come from the manifest itself.
 enum NamedValueKind: ManifestKind {
     static let kindName = "NamedValue"
+    static let resourceKind: ResourceKind? = .namedValue
     static let schema = ObjectSchema(
         [
             FieldSchema(
@@ -69,5 +70,24 @@ enum NamedValueKind: ManifestKind {
         if let tags = spec["tags"] { properties["tags"] = tags }
         resource.properties = properties
         context.add(resource)
+    }
+
+    /// Secret values are never read: a secret becomes `valueFrom: {env: …}` and a note names the variable.
+    static func export(_ resource: Resource, into context: inout ExportContext) -> JSONObject {
+        var spec = ExportContext.fields(resource.properties, of: schema, kind: .namedValue)
+        spec["value"] = nil
+        spec["keyVault"] = nil
+        if let keyVault = resource.properties["keyVault"]?.objectValue, let identifier = keyVault["secretIdentifier"] {
+            var reference = JSONObject([("secretIdentifier", identifier)])
+            if let client = keyVault["identityClientId"], client != .null { reference["identityClientId"] = client }
+            spec["keyVault"] = .object(reference)
+        } else if resource.properties["secret"]?.boolValue == true {
+            let variable = ManifestExporter.environmentVariable(for: resource.id.name)
+            spec["valueFrom"] = ["env": .string(variable)]
+            context.note("named value '\(resource.id.name)' is secret: set \(variable) where apimsync runs")
+        } else {
+            spec["value"] = resource.properties["value"] ?? ""
+        }
+        return spec
     }
 }

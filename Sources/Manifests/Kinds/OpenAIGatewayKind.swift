@@ -20,6 +20,7 @@ import Model
 /// Every generated resource carries `generatedBy: OpenAIGateway/<gateway>`.
 enum OpenAIGatewayKind: ManifestKind {
     static let kindName = "OpenAIGateway"
+    static let resourceKind: ResourceKind? = nil
 
     /// Azure OpenAI deployment names (letters, digits, `-`, `_`, `.`; 1–64), also safe inside policy text.
     static let simpleName = StringRule.pattern(

@@ -3,6 +3,7 @@ import Model
 /// `kind: PolicyFragment`: a reusable `<fragment>` included by policies with `<include-fragment>`.
 enum PolicyFragmentKind: ManifestKind {
     static let kindName = "PolicyFragment"
+    static let resourceKind: ResourceKind? = .policyFragment
     static let schema = ObjectSchema(
         [FieldSchema("description", .string)] + CommonFields.policy, exclusive: [["policy", "policyFile"]])
 
@@ -27,5 +28,12 @@ enum PolicyFragmentKind: ManifestKind {
         var properties: JSONValue = ["format": "rawxml", "value": .string(text)]
         if let description = manifest.spec["description"] { properties["description"] = description }
         context.add(context.resource(id, properties, for: manifest))
+    }
+
+    static func export(_ resource: Resource, into context: inout ExportContext) -> JSONObject {
+        var spec = ExportContext.fields(resource.properties, of: schema, kind: .policyFragment)
+        spec["value"] = nil
+        spec["policyFile"] = .string(context.policyFile(resource, "fragments/\(resource.id.name)"))
+        return spec
     }
 }

@@ -3,6 +3,7 @@ import Model
 /// `kind: Product`: a product with its API and group links and its policy.
 enum ProductKind: ManifestKind {
     static let kindName = "Product"
+    static let resourceKind: ResourceKind? = .product
     static let schema = ObjectSchema(
         [
             FieldSchema(
@@ -67,5 +68,19 @@ enum ProductKind: ManifestKind {
                 context.add(policy)
             }
         }
+    }
+
+    /// The product with its API and group links and its policy.
+    static func export(_ resource: Resource, into context: inout ExportContext) -> JSONObject {
+        let name = resource.id.name
+        var spec = ExportContext.fields(resource.properties, of: schema, kind: .product)
+        let apis = context.children(of: resource.id, .productApi).map { JSONValue.string($0.id.name) }
+        if !apis.isEmpty { spec["apis"] = .array(apis) }
+        let groups = context.children(of: resource.id, .productGroup).map { JSONValue.string($0.id.name) }
+        if !groups.isEmpty { spec["groups"] = .array(groups) }
+        if let policy = context.live[ResourceID(.productPolicy, name)] {
+            spec["policyFile"] = .string(context.policyFile(policy, "products/\(name)"))
+        }
+        return spec
     }
 }

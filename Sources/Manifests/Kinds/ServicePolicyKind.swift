@@ -3,6 +3,7 @@ import Model
 /// `kind: ServicePolicy`: the global ("All APIs") policy; its name is always `policy`.
 enum ServicePolicyKind: ManifestKind {
     static let kindName = "ServicePolicy"
+    static let resourceKind: ResourceKind? = .servicePolicy
     static let schema = ObjectSchema(CommonFields.policy, exclusive: [["policy", "policyFile"]])
 
     static func validateName(_ name: String) -> String? {
@@ -17,5 +18,9 @@ enum ServicePolicyKind: ManifestKind {
         }
         guard let text = context.policy(in: manifest.spec, path: "spec", of: manifest, owner: id) else { return }
         context.add(context.resource(id, ["format": "rawxml", "value": .string(text)], for: manifest))
+    }
+
+    static func export(_ resource: Resource, into context: inout ExportContext) -> JSONObject {
+        JSONObject([("policyFile", .string(context.policyFile(resource, "global")))])
     }
 }

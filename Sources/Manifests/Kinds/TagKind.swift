@@ -3,6 +3,7 @@ import Model
 /// `kind: Tag`: an APIM tag entity, assigned to APIs with `Api.spec.tags`.
 enum TagKind: ManifestKind {
     static let kindName = "Tag"
+    static let resourceKind: ResourceKind? = .tag
     static let schema = ObjectSchema([
         FieldSchema(
             "displayName",
