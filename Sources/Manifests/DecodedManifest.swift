@@ -24,6 +24,12 @@ struct DecodedManifest: Sendable {
         }
     }
 
+    /// The decoded `spec` fields that are managed fields of the ARM kind (its descriptor says which), except
+    /// those the manifest kind lowers itself.
+    func managedProperties(of kind: ResourceKind, except: Set<String> = []) -> JSONObject {
+        kind.descriptor.managedProperties(in: spec, except: except)
+    }
+
     /// `spec.<field>` as a string.
     func string(_ field: String) -> String? { spec[field]?.stringValue }
 }

@@ -51,17 +51,11 @@ enum ApiKind: ManifestKind {
             FieldSchema("tags", .list(.string)),
         ] + CommonFields.policy, exclusive: [["policy", "policyFile"]])
 
-    static let plainProperties = [
-        "displayName", "path", "description", "protocols", "subscriptionRequired", "subscriptionKeyParameterNames",
-        "serviceUrl", "type", "apiVersion",
-    ]
-
     static func lower(_ manifest: DecodedManifest, into context: inout LoweringContext) {
         let api = manifest.name
         let id = ResourceID(.api, api)
         let spec = manifest.spec
-        var properties = JSONObject()
-        for key in plainProperties { if let value = spec[key] { properties[key] = value } }
+        var properties = manifest.managedProperties(of: .api)
         if let revision = spec["revision"], let number = revision["number"]?.numberValue {
             // APIM spells revisions as strings; the description travels with a new revision.
             properties["apiRevision"] = .string(String(Int(number)))

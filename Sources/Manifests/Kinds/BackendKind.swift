@@ -82,8 +82,7 @@ enum BackendKind: ManifestKind {
         let id = ResourceID(.backend, manifest.name)
         var spec = manifest.spec
         let isPool = spec["type"]?.stringValue == "Pool" || (spec["type"] == nil && spec["pool"] != nil)
-        var properties = JSONObject()
-        properties["type"] = .string(isPool ? "Pool" : "Single")
+        var properties = JSONObject([("type", .string(isPool ? "Pool" : "Single"))])
         if isPool {
             guard let members = spec["pool"]?.arrayValue, !members.isEmpty else {
                 context.error("a Pool backend needs at least one member in 'spec.pool'", at: manifest.location("spec"))
@@ -113,10 +112,8 @@ enum BackendKind: ManifestKind {
             }
             if spec["protocol"] == nil { spec["protocol"] = "http" }
         }
-        for key in [
-            "url", "protocol", "title", "description", "resourceId", "credentials", "circuitBreaker", "tls", "proxy",
-        ] {
-            if let value = spec[key] { properties[key] = value }
+        for (key, value) in ResourceKind.backend.descriptor.managedProperties(in: spec, except: ["type", "pool"]) {
+            properties[key] = value
         }
         recordNamedValueReferences(
             in: spec["credentials"], path: "spec.credentials", of: manifest, owner: id, context: &context)

@@ -15,10 +15,7 @@ enum LoggerKind: ManifestKind {
 
     static func lower(_ manifest: DecodedManifest, into context: inout LoweringContext) {
         let id = ResourceID(.logger, manifest.name)
-        var properties = JSONObject()
-        for key in ["loggerType", "description", "resourceId", "credentials", "isBuffered"] {
-            if let value = manifest.spec[key] { properties[key] = value }
-        }
+        let properties = manifest.managedProperties(of: .logger)
         for (key, value) in manifest.spec["credentials"]?.objectValue ?? JSONObject() {
             guard let text = value.stringValue else { continue }
             if key != "name", key != "identityClientId", key != "endpointAddress", !text.contains("{{") {

@@ -24,13 +24,7 @@ enum ProductKind: ManifestKind {
         let product = manifest.name
         let id = ResourceID(.product, product)
         let spec = manifest.spec
-        var properties = JSONObject()
-        for key in [
-            "displayName", "description", "terms", "subscriptionRequired", "approvalRequired", "subscriptionsLimit",
-            "state",
-        ] {
-            if let value = spec[key] { properties[key] = value }
-        }
+        let properties = manifest.managedProperties(of: .product)
         if spec["subscriptionRequired"]?.boolValue == false {
             for key in ["approvalRequired", "subscriptionsLimit"] where spec[key] != nil {
                 context.error(

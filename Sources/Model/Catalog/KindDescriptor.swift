@@ -151,6 +151,15 @@ public struct KindDescriptor: Sendable {
     /// Whether the kind has exactly one entity per service (the service policy).
     public var isSingleton: Bool { nameCount == 0 }
 
+    /// The members of `object` that are managed fields of this kind, except those named.
+    public func managedProperties(in object: JSONValue, except: Set<String> = []) -> JSONObject {
+        var properties = JSONObject()
+        for key in managedFields where !except.contains(key) {
+            if let value = object[key] { properties[key] = value }
+        }
+        return properties
+    }
+
     /// The built-in entities of this kind, as ids.
     public var builtIns: [ResourceID] { builtInNames.map { ResourceID(kind, names: $0) } }
 }
