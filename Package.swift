@@ -68,15 +68,21 @@ let package = Package(
         ),
         .target(
             name: "Executor",
+            dependencies: ["Model", "Planner", "ManagementClient"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "Reconcile",
             dependencies: [
-                "Model", "Planner", "ManagementClient", .product(name: "Crypto", package: "swift-crypto"),
+                "Model", "Manifests", "Planner", "Executor", "ManagementClient",
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings
         ),
         .target(
             name: "Controller",
             dependencies: [
-                "Model", "Manifests", "Planner", "Executor", "ManagementClient",
+                "Model", "Manifests", "Planner", "Executor", "ManagementClient", "Reconcile",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -91,6 +97,7 @@ let package = Package(
             name: "Commands",
             dependencies: [
                 "YAML", "Model", "Manifests", "Planner", "Executor", "Emulator", "ManagementClient", "Controller",
+                "Reconcile",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -111,6 +118,7 @@ let package = Package(
             name: "ExecutorTests",
             dependencies: [
                 "Executor", "Planner", "Manifests", "Model", "YAML", "Emulator", "ManagementClient", "Controller",
+                "Reconcile",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

@@ -5,6 +5,7 @@ import ManagementClient
 import Manifests
 import Model
 import Planner
+import Reconcile
 
 /// `apimsync apply`: makes APIM match the manifests, or applies exactly a saved plan.
 struct ApplyCommand: AsyncParsableCommand {
@@ -55,20 +56,28 @@ struct ApplyCommand: AsyncParsableCommand {
                 throw ValidationError("\(path): \(error.description)")
             }
         }
-        let loaded = ManifestLoader(configPath: configPath).load(environment: saved?.environment ?? repository.env)
-        DiagnosticPrinter.print(loaded.diagnostics)
-        guard !loaded.hasErrors, let config = loaded.config, let name = loaded.environment,
-            let environment = config.environments[name]
-        else { throw ExitCode.failure }
-        if let saved, saved.desiredDigest != DesiredDigest.of(loaded.state) {
-            DiagnosticPrinter.writeError("error: the manifests changed since the plan was made: re-plan")
+        // A saved plan names its environment; a different --env is a mistake, never silently overridden.
+        if let saved, let asked = repository.env, asked != saved.environment {
+            DiagnosticPrinter.writeError(
+                "error: the plan was made for environment '\(saved.environment)', not '\(asked)'; nothing was applied")
             throw ExitCode.failure
         }
-        let connection = try await TargetConnection.open(environment, configPath: configPath, concurrency: concurrency)
+        let useCase = ReconcileUseCase(
+            configPath: configPath, environment: saved?.environment ?? repository.env)
+        let (found, diagnostics) = useCase.load()
+        DiagnosticPrinter.print(diagnostics)
+        guard let loaded = found else { throw ExitCode.failure }
+        var secrets = useCase.secrets
+        // The embedded emulator is not Azure: the quick start runs without real secrets, and says so.
+        if case .emulator = loaded.environment.target { secrets.placeholders = true }
+        let connection = try await TargetConnection.open(
+            loaded.environment, configPath: configPath, concurrency: concurrency)
         do {
             try await apply(
-                saved: saved, desired: loaded.state, config: config, environment: environment, connection: connection,
-                configPath: configPath)
+                saved: saved, loaded: loaded,
+                useCase: ReconcileUseCase(
+                    configPath: configPath, environment: loaded.environment.name, secrets: secrets),
+                connection: connection)
         } catch {
             await connection.close()
             throw error
@@ -77,57 +86,68 @@ struct ApplyCommand: AsyncParsableCommand {
     }
 
     func apply(
-        saved: PlanFile?, desired: State, config: RepositoryConfig, environment: EnvironmentConfig,
-        connection: TargetConnection, configPath: String
+        saved: PlanFile?, loaded: ReconcileUseCase.Loaded, useCase: ReconcileUseCase, connection: TargetConnection
     ) async throws {
-        let plan: Plan
         if let saved {
-            guard saved.target.lowercased() == connection.client.configuration.servicePath.lowercased() else {
-                DiagnosticPrinter.writeError(
-                    "error: the plan was made for \(saved.target), not \(connection.client.configuration.servicePath)")
+            if let refusal = useCase.check(
+                saved, loaded: loaded, target: connection.target,
+                servicePath: connection.client.configuration.servicePath)
+            {
+                DiagnosticPrinter.writeError("error: \(refusal); nothing was applied")
                 throw ExitCode.failure
             }
-            plan = saved.plan
-        } else {
-            DiagnosticPrinter.progress("Reading \(connection.description) and planning…")
-            let planning = ContinuousClock.now
-            var failures = ReadFailures()
-            plan = await PlanPipeline.plan(
-                desired: desired, config: config, client: connection.client, configPath: configPath,
-                checkSecrets: checkSecrets, allowMassDelete: allowMassDelete, withETags: false,
-                warn: { failures.append($0) })
-            if !failures.isEmpty { try failures.stop("change") }
-            DiagnosticPrinter.progress("Planned in \(DiagnosticPrinter.seconds(since: planning)).")
-            if logFormat == .text { Console.write(PlanRenderer.text(plan, color: Terminal.isInteractive)) }
+            if logFormat == .text { Console.line("Target: \(connection.target)") }
+        }
+        DiagnosticPrinter.progress("Reading \(connection.description) and planning…")
+        let planning = ContinuousClock.now
+        let planned = await useCase.plan(
+            loaded, client: connection.client, target: connection.target,
+            options: .init(checkSecrets: checkSecrets, allowMassDelete: allowMassDelete))
+        if !planned.readFailures.isEmpty { try planned.readFailures.stop("change") }
+        DiagnosticPrinter.progress("Planned in \(DiagnosticPrinter.seconds(since: planning)).")
+        var plan = planned.plan
+        var secrets = planned.secrets
+        if let saved {
+            let (remaining, done) = ReconcileUseCase.remaining(saved.plan, fresh: plan)
+            if !done.isEmpty {
+                Console.line(
+                    remaining.hasChanges
+                        ? "\(done.count) of the plan's \(saved.plan.changes.count) changes are already in APIM."
+                        : "This plan has already been applied: APIM matches it. Nothing to do.")
+            }
+            plan = remaining
+            secrets = useCase.secrets.values(for: plan, desired: loaded.desired)
+            plan.blockers = saved.plan.blockers
+            for (id, source) in secrets.missing {
+                plan.blockers.append("\(id) needs its secret value from \(source), which is not set here")
+            }
+        } else if logFormat == .text {
+            Console.write(PlanRenderer.text(plan, color: Terminal.isInteractive))
         }
         guard plan.blockers.isEmpty else {
             for blocker in plan.blockers { DiagnosticPrinter.writeError("error: \(blocker)") }
             throw ExitCode.failure
         }
         guard plan.hasChanges else { return }
-        if case .arm = environment.target, !autoApprove, saved == nil {
+        if case .arm = loaded.environment.target, !autoApprove, saved == nil {
             guard Terminal.isInteractive else {
                 throw ValidationError("refusing to apply to Azure without --auto-approve when not on a terminal")
             }
             Console.write(
-                "Apply these \(plan.changes.count) changes to \(connection.description)? Only 'yes' is accepted: ")
+                "Apply these \(plan.changes.count) changes to \(connection.target)? Only 'yes' is accepted: ")
             guard readLine()?.trimmingCharacters(in: .whitespaces) == "yes" else {
                 Console.line("Apply cancelled.")
                 throw ExitCode.failure
             }
         }
-        var placeholders = false
-        if case .emulator = environment.target { placeholders = true }
-        // The embedded emulator is not Azure: the quick start runs without real secrets, and says so.
-        let (secretValues, placeheld) = SecretDigester.values(
-            for: plan, desired: desired, configPath: configPath, placeholders: placeholders)
-        for (id, source) in placeheld {
+        for (id, source) in secrets.placeheld {
             DiagnosticPrinter.writeError(
                 "warning: \(source) is not set; the embedded emulator gets a placeholder value for \(id)")
         }
         let progress = ApplyProgress(total: plan.changes.count, format: logFormat)
-        let executor = Executor(client: connection.client, useETags: saved != nil)
-        let report = await executor.apply(plan, desired: desired, secretValues: secretValues) { event in
+        let report = await useCase.apply(
+            plan, loaded: loaded, secrets: secrets, api: connection.client, useETags: saved != nil
+        ) { event in
             progress.show(event)
         }
         if logFormat == .json {

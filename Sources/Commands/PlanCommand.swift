@@ -6,6 +6,7 @@ import ManagementClient
 import Manifests
 import Model
 import Planner
+import Reconcile
 
 /// `apimsync plan`: what apply would change, read from live APIM; made for pull requests.
 struct PlanCommand: AsyncParsableCommand {
@@ -65,17 +66,10 @@ struct PlanCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configPath = try repository.configPath()
-        let loader = ManifestLoader(configPath: configPath)
-        let loaded = loader.load(environment: repository.env)
-        DiagnosticPrinter.print(loaded.diagnostics)
-        guard !loaded.hasErrors, let config = loaded.config, let name = loaded.environment else {
-            throw ExitCode.failure
-        }
-        guard let environment = config.environments[name] else {
-            throw ValidationError("environment '\(name)' has no target in \(configPath)")
-        }
-        var desired = loaded.state
-        var planConfig = config
+        let useCase = ReconcileUseCase(configPath: configPath, environment: repository.env)
+        let (found, diagnostics) = useCase.load()
+        DiagnosticPrinter.print(diagnostics)
+        guard var loaded = found else { throw ExitCode.failure }
         var narrowing: String?
         if let reference = changedSince {
             let source = RepositorySource(directory: (configPath as NSString).deletingLastPathComponent, pull: false)
@@ -86,31 +80,29 @@ struct PlanCommand: AsyncParsableCommand {
                 DiagnosticPrinter.writeError("error: --changed-since \(reference): \(error)")
                 throw ExitCode.failure
             }
-            let scope = ChangedFilesScope(loaded, changed: changed, configPath: configPath, reference: reference)
+            let scope = ChangedFilesScope(loaded.result, changed: changed, configPath: configPath, reference: reference)
             if let narrowed = scope.desired {
-                desired = narrowed
-                planConfig.prune.enabled = false
+                loaded.desired = narrowed
+                loaded.config.prune.enabled = false
             }
             narrowing = scope.note
         }
-        let connection = try await TargetConnection.open(environment, configPath: configPath, concurrency: concurrency)
+        let connection = try await TargetConnection.open(
+            loaded.environment, configPath: configPath, concurrency: concurrency)
         DiagnosticPrinter.progress("Reading \(connection.description) and planning…")
         let planning = ContinuousClock.now
-        var failures = ReadFailures()
-        var plan = await PlanPipeline.plan(
-            desired: desired, config: planConfig, client: connection.client, configPath: configPath,
-            checkSecrets: checkSecrets, allowMassDelete: allowMassDelete, withETags: out != nil,
-            warn: { failures.append($0) })
-        if !failures.isEmpty {
-            await connection.close()
-            try failures.stop("plan")
-        }
+        let planned = await useCase.plan(
+            loaded, client: connection.client, target: connection.target,
+            options: .init(checkSecrets: checkSecrets, allowMassDelete: allowMassDelete, withETags: out != nil))
+        await connection.close()
+        if !planned.readFailures.isEmpty { try planned.readFailures.stop("plan") }
+        var plan = planned.plan
         if let narrowing {
             plan.notes.insert(narrowing, at: 0)
-            if desired.count < loaded.state.count { plan.unmanaged = [] }
+            if loaded.desired.count < loaded.result.state.count { plan.unmanaged = [] }
         }
         DiagnosticPrinter.progress("Planned in \(DiagnosticPrinter.seconds(since: planning)).")
-        await connection.close()
+        let name = loaded.environment.name
         switch output {
         case .text: print(PlanRenderer.text(plan, color: isatty(STDOUT_FILENO) == 1), terminator: "")
         case .markdown: print(PlanRenderer.markdown(plan, title: "apimsync plan: \(name)"), terminator: "")
@@ -119,8 +111,12 @@ struct PlanCommand: AsyncParsableCommand {
         if let out {
             let file = PlanFile(
                 target: connection.client.configuration.servicePath, environment: name,
-                desiredDigest: DesiredDigest.of(loaded.state), plan: plan)
+                desiredDigest: loaded.digest, plan: plan)
             try file.encoded().write(toFile: out, atomically: true, encoding: .utf8)
+            DiagnosticPrinter.writeError(
+                plan.blockers.isEmpty
+                    ? "Saved the plan to \(out); apply exactly it with: apimsync apply \(out)"
+                    : "Saved the plan to \(out), but it is blocked and apply will refuse it.")
         }
         if !plan.blockers.isEmpty { throw ExitCode.failure }
         if detailedExitcode, plan.hasChanges { throw ExitCode(2) }

@@ -6,6 +6,7 @@ import ManagementClient
 import Manifests
 import Model
 import Planner
+import Reconcile
 
 /// `apimsync benchmark reconcile`: plan and apply on a large instance behind the emulator with injected latency,
 /// against baselines modelled on Terraform's refresh and APIOps' publisher, run in the same process.
@@ -50,10 +51,11 @@ struct ReconcileBenchmark: AsyncParsableCommand {
             let stats = await emulator.stats()
             return ["PUT", "PATCH", "DELETE", "POST"].reduce(0) { $0 + (stats.byMethod[$1] ?? 0) }
         }
-        func plan() async -> Plan {
-            await PlanPipeline.plan(
-                desired: desired, config: config, client: client, configPath: root.path, checkSecrets: false,
-                allowMassDelete: false, withETags: false)
+        let environment = EnvironmentConfig(name: "benchmark", target: .emulator(stateFile: ""))
+        let useCase = ReconcileUseCase(configPath: root.path + "/apimsync.yaml", environment: environment.name)
+        func plan(_ state: State = desired) async -> Plan {
+            let loaded = ReconcileUseCase.Loaded(config: config, environment: environment, desired: state)
+            return await useCase.plan(loaded, client: client, target: nil).plan
         }
         print(
             "reconcile benchmark: \(desired.count) desired resources (\(apis) APIs × \(operations) operations, "
@@ -63,7 +65,7 @@ struct ReconcileBenchmark: AsyncParsableCommand {
         // 1. Full apply from empty: apimsync vs a publisher that PUTs every artifact in dependency order.
         var start = clock.now
         let initial = await plan()
-        let report = await Executor(client: client).apply(initial, desired: desired)
+        let report = await Executor(api: client).apply(initial, desired: desired)
         let applyTime = start.duration(to: clock.now).inSeconds
         guard report.succeeded else { throw ValidationError("apply failed: \(report.failed) failed") }
         let applyWrites = await writes()
@@ -130,7 +132,7 @@ struct ReconcileBenchmark: AsyncParsableCommand {
 
         // 3. Apply: writes for a no-op (must be 0) and for a 1% change (must equal the changed resources).
         var writesBefore = await writes()
-        _ = await Executor(client: client).apply(await plan(), desired: desired)
+        _ = await Executor(api: client).apply(await plan(), desired: desired)
         let noopWrites = await writes() - writesBefore
         var changed = desired
         let candidates = desired.sorted.filter { [.backend, .namedValue, .api, .product].contains($0.id.kind) }
@@ -143,11 +145,9 @@ struct ReconcileBenchmark: AsyncParsableCommand {
             changed.insert(copy)
             touched += 1
         }
-        let changePlan = await PlanPipeline.plan(
-            desired: changed, config: config, client: client, configPath: root.path, checkSecrets: false,
-            allowMassDelete: false, withETags: false)
+        let changePlan = await plan(changed)
         writesBefore = await writes()
-        let changeReport = await Executor(client: client).apply(changePlan, desired: changed)
+        let changeReport = await Executor(api: client).apply(changePlan, desired: changed)
         let changeWrites = await writes() - writesBefore
         print("apply (no changes): \(noopWrites) writes (target 0)")
         print(
@@ -183,7 +183,7 @@ struct ReconcileBenchmark: AsyncParsableCommand {
     func publishEverything(_ desired: State, client: ARMClient, clock: ContinuousClock) async throws -> (Int, Double) {
         let plan = Planner.plan(desired: desired, live: State())
         let start = clock.now
-        let report = await Executor(client: client, serializeAllNamedValues: true).apply(plan, desired: desired)
+        let report = await Executor(api: client, serializeAllNamedValues: true).apply(plan, desired: desired)
         return (report.applied, start.duration(to: clock.now).inSeconds)
     }
 

@@ -3,13 +3,18 @@ import Emulator
 import Foundation
 import ManagementClient
 import Model
+import Planner
 
 /// A live connection to an environment's APIM service: a client, and the embedded emulator when the
 /// environment's target is one (stopped by `close()`).
 struct TargetConnection {
     let client: ARMClient
-    let description: String
+    /// The environment, endpoint and service, as plans and apply name them.
+    let target: PlanTarget
     private let emulator: RunningEmulator?
+
+    /// `enterpriseapim in rg-ai-gateway (https://management.azure.com)`, for progress lines.
+    var description: String { "\(target.service) in \(target.resourceGroup) (\(target.endpoint))" }
 
     /// Connects to `environment`, starting the embedded emulator for `target.emulator` (its state file is
     /// relative to the configuration's folder).
@@ -34,7 +39,11 @@ struct TargetConnection {
                 resourceGroup: options.resourceGroup, serviceName: options.serviceName)
             if let concurrency { configuration.pacing.maxConcurrency = concurrency }
             let client = try ARMClient(configuration: configuration, credential: StaticTokenCredential(token: token))
-            return TargetConnection(client: client, description: "embedded emulator (\(path))", emulator: emulator)
+            let target = PlanTarget(
+                environment: environment.name, endpoint: "embedded emulator (\(path))",
+                subscriptionId: options.subscriptionId, resourceGroup: options.resourceGroup,
+                service: options.serviceName)
+            return TargetConnection(client: client, target: target, emulator: emulator)
         case .arm(let target):
             let cloud: AzureCloud
             if target.cloud == "custom", let manager = target.customResourceManager,
@@ -55,10 +64,10 @@ struct TargetConnection {
                 resourceGroup: target.resourceGroup, serviceName: target.service, scope: cloud.scope)
             if let concurrency { configuration.pacing.maxConcurrency = concurrency }
             let client = try ARMClient(configuration: configuration, credential: credential)
-            return TargetConnection(
-                client: client,
-                description: "\(target.service) in \(target.resourceGroup) (\(configuration.resourceManagerURL))",
-                emulator: nil)
+            let planTarget = PlanTarget(
+                environment: environment.name, endpoint: configuration.resourceManagerURL,
+                subscriptionId: target.subscriptionId, resourceGroup: target.resourceGroup, service: target.service)
+            return TargetConnection(client: client, target: planTarget, emulator: nil)
         }
     }
 

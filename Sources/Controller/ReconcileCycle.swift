@@ -1,9 +1,9 @@
 import Executor
 import Foundation
 import ManagementClient
-import Manifests
 import Model
 import Planner
+import Reconcile
 
 /// One reconcile: the same Manifests → Planner → Executor path as `apimsync apply`, with the outcome reported
 /// instead of printed.
@@ -52,27 +52,31 @@ public struct ReconcileCycle: Sendable {
             }
             revision = await source.revision()
         }
-        let loaded = ManifestLoader(configPath: configPath).load(environment: environment)
-        guard !loaded.hasErrors, let config = loaded.config, let name = loaded.environment,
-            let environmentConfig = config.environments[name]
-        else {
-            let errors = loaded.diagnostics.filter { $0.severity == .error }.map(\.description)
+        let useCase = ReconcileUseCase(
+            configPath: configPath, environment: environment,
+            secrets: SecretResolver(configPath: configPath, placeholders: placeholderSecrets))
+        let (found, diagnostics) = useCase.load()
+        guard let loaded = found else {
+            let errors = diagnostics.filter { $0.severity == .error }.map(\.description)
             return finish(
                 CycleReport(
                     result: .stalled, startedAt: startedAt, revision: revision,
                     messages: Array(errors.prefix(Self.messageLimit))))
         }
-        guard environmentConfig.target == target else {
+        guard loaded.environment.target == target else {
             return finish(
                 CycleReport(
                     result: .stalled, startedAt: startedAt, revision: revision,
-                    messages: ["environment '\(name)' now names another target: restart the controller to follow it"]))
+                    messages: [
+                        "environment '\(loaded.environment.name)' now names another target: restart the controller "
+                            + "to follow it"
+                    ]))
         }
-        var warnings: [String] = []
-        let plan = await PlanPipeline.plan(
-            desired: loaded.state, config: config, client: client, configPath: configPath,
-            checkSecrets: settings.checkSecrets, allowMassDelete: settings.allowMassDelete, withETags: false,
-            warn: { warnings.append($0) })
+        let planned = await useCase.plan(
+            loaded, client: client, target: nil,
+            options: .init(checkSecrets: settings.checkSecrets, allowMassDelete: settings.allowMassDelete))
+        let plan = planned.plan
+        let warnings = planned.readFailures.summary
         var report = CycleReport(
             result: .inSync, startedAt: startedAt, revision: revision, planned: plan.changes.count,
             unmanaged: plan.unmanaged.count, messages: Array(warnings.prefix(Self.messageLimit)))
@@ -82,7 +86,7 @@ public struct ReconcileCycle: Sendable {
             report.messages = plan.blockers + report.messages
             return finish(report)
         }
-        guard warnings.isEmpty else {
+        guard planned.readFailures.isEmpty else {
             // An incomplete read may plan creates for what it did not see: an unattended loop does not act on it.
             report.result = .failed
             return finish(report)
@@ -92,12 +96,11 @@ public struct ReconcileCycle: Sendable {
             report.result = .driftDetected
             return finish(report)
         }
-        let secrets = SecretDigester.values(
-            for: plan, desired: loaded.state, configPath: configPath, placeholders: placeholderSecrets)
-        for (id, source) in secrets.placeheld {
+        for (id, source) in planned.secrets.placeheld {
             report.messages.append("\(source) is not set; the embedded emulator got a placeholder value for \(id)")
         }
-        let applied = await Executor(client: client).apply(plan, desired: loaded.state, secretValues: secrets.values)
+        let applied = await useCase.apply(
+            plan, loaded: loaded, secrets: planned.secrets, api: client, useETags: false)
         report.applied = applied.applied
         report.failed = applied.failed
         report.skipped = applied.skipped

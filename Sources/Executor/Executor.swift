@@ -7,7 +7,7 @@ import Planner
 /// depend on a failed one are skipped, every independent branch still runs. It reports through events and never
 /// prints.
 public struct Executor: Sendable {
-    let client: ARMClient
+    let api: any ManagementAPI
     /// Send the ETag each change saw at plan time as `If-Match` (for saved plans): a resource changed in APIM
     /// since then fails with 412 instead of being overwritten.
     public var useETags: Bool
@@ -15,8 +15,8 @@ public struct Executor: Sendable {
     /// itself serialises only display-name renames.
     public var serializeAllNamedValues: Bool
 
-    public init(client: ARMClient, useETags: Bool = false, serializeAllNamedValues: Bool = false) {
-        self.client = client
+    public init(api: any ManagementAPI, useETags: Bool = false, serializeAllNamedValues: Bool = false) {
+        self.api = api
         self.useETags = useETags
         self.serializeAllNamedValues = serializeAllNamedValues
     }
@@ -40,7 +40,7 @@ public struct Executor: Sendable {
             waitsFor[change.id] = needs
         }
         let locks = KeyedLocks()
-        let servicePath = client.configuration.servicePath
+        let servicePath = api.servicePath
         var outcomes: [ResourceID: ChangeOutcome] = [:]
         var pending = changes
         let clock = ContinuousClock()
@@ -112,8 +112,8 @@ public struct Executor: Sendable {
         do {
             for step in write.before + [write] + write.after {
                 switch step.method {
-                case .put: _ = try await client.put(step.path, body: step.body, ifMatch: step.ifMatch)
-                case .delete: _ = try await client.delete(step.path, ifMatch: step.ifMatch)
+                case .put: try await api.write(step.path, body: step.body, ifMatch: step.ifMatch)
+                case .delete: try await api.remove(step.path, ifMatch: step.ifMatch)
                 }
             }
             outcome = .applied

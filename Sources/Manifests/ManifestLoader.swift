@@ -13,6 +13,17 @@ public struct LoadResult: Sendable {
     /// (paths as diagnostics show them), for plans narrowed to what a change touched.
     public var sources: [ResourceID: Set<String>] = [:]
 
+    public init(
+        config: RepositoryConfig?, environment: String?, state: State, diagnostics: [Diagnostic],
+        sources: [ResourceID: Set<String>] = [:]
+    ) {
+        self.config = config
+        self.environment = environment
+        self.state = state
+        self.diagnostics = diagnostics
+        self.sources = sources
+    }
+
     /// Whether loading found errors (then `state` must not be applied).
     public var hasErrors: Bool { diagnostics.hasErrors }
 }

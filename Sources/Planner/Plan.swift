@@ -18,6 +18,8 @@ public struct Plan: Sendable, Hashable {
     public var blockers: [String]
     /// Notes for the reader (a kind that could not be read, secrets not compared).
     public var notes: [String]
+    /// The service the plan was made against; every rendering names it.
+    public var target: PlanTarget?
 
     public init(
         changes: [ResourceChange] = [], unchanged: [ResourceID] = [], unmanaged: [ResourceID] = [],

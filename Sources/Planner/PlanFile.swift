@@ -67,6 +67,7 @@ public struct PlanFile: Sendable, Hashable {
                     generatedBy: item["generatedBy"]?.stringValue, reimport: item["reimport"]?.boolValue ?? false))
         }
         plan.blockers = (document["blockers"]?.arrayValue ?? []).compactMap(\.stringValue)
+        plan.target = PlanTarget(json: document["targetService"])
         return PlanFile(target: target, environment: environment, desiredDigest: digest, plan: plan)
     }
 }

@@ -45,6 +45,7 @@ public enum PlanRenderer {
         func paint(_ text: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
         let colors: [ResourceChange.Action: String] = [.create: "32", .update: "33", .delete: "31"]
         var lines: [String] = []
+        if let target = plan.target { lines += [paint("Target: \(target)", "1"), ""] }
         for change in plan.changes {
             var header = paint("\(symbol(change.action)) \(change.id)", colors[change.action] ?? "0")
             let origin = provenance(change)
@@ -86,6 +87,7 @@ public enum PlanRenderer {
         _ plan: Plan, title: String = "apimsync plan", maxLength: Int = markdownBudget
     ) -> String {
         var out = "### \(title)\n\n"
+        if let target = plan.target { out += "Target: `\(escape(target.description))`\n\n" }
         out += plan.hasChanges ? "**\(summary(plan))**\n\n" : "**No changes.** APIM matches the manifests.\n\n"
         out += "| create | update | delete | unchanged | unmanaged |\n|---:|---:|---:|---:|---:|\n"
         out +=
@@ -203,6 +205,7 @@ public enum PlanRenderer {
             "blockers": .array(plan.blockers.map(JSONValue.string)),
             "notes": .array(plan.notes.map(JSONValue.string)),
         ]
+        if let target = plan.target { document["targetService"] = target.json }
         for (key, value) in metadata { document[key] = value }
         return document.serialized(pretty: true) + "\n"
     }

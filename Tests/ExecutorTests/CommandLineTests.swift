@@ -104,7 +104,8 @@ import Testing
         try lab.addEndpointEnvironment()
         let before = await lab.writes()
         let refused = try await run(
-            ["apply", "--config", lab.configPath, "--env", "ci"], environment: ["APIMSYNC_TOKEN": "test-token"])
+            ["apply", "--config", lab.configPath, "--env", "ci"],
+            environment: ["APIMSYNC_TOKEN": "test-token", "APPINSIGHTS_CONNECTION_STRING": "InstrumentationKey=k"])
         #expect(refused.status != 0)
         #expect(refused.output.contains("refusing to apply to Azure without --auto-approve when not on a terminal"))
         #expect(await lab.writes() == before)

@@ -5,6 +5,7 @@ import ManagementClient
 import Manifests
 import Model
 import Planner
+import Reconcile
 import Testing
 
 /// A copy of the repository's `manifests/` in a temporary folder (so tests can edit it), an in-process
@@ -57,11 +58,13 @@ final class LabHarness {
     }
 
     func plan(using client: ARMClient? = nil, withETags: Bool = false) async throws -> (Plan, State) {
-        let (state, config) = try desired()
-        let plan = await PlanPipeline.plan(
-            desired: state, config: config, client: client ?? self.client, configPath: configPath, checkSecrets: false,
-            allowMassDelete: false, withETags: withETags)
-        return (plan, state)
+        let (found, diagnostics) = ReconcileUseCase(configPath: configPath, environment: nil).load()
+        let loaded = try #require(found, Comment(rawValue: diagnostics.map(\.description).joined(separator: "\n")))
+        let planned = await ReconcileUseCase(
+            configPath: configPath, environment: nil,
+            secrets: SecretResolver(configPath: configPath, placeholders: true)
+        ).plan(loaded, client: client ?? self.client, target: nil, options: .init(withETags: withETags))
+        return (planned.plan, loaded.desired)
     }
 
     /// Placeholder values for every secret named value (the tests never need real ones).
@@ -76,7 +79,7 @@ final class LabHarness {
     func apply(
         _ plan: Plan, desired: State, using client: ARMClient? = nil, useETags: Bool = false
     ) async -> ApplyReport {
-        await Executor(client: client ?? self.client, useETags: useETags).apply(
+        await Executor(api: client ?? self.client, useETags: useETags).apply(
             plan, desired: desired, secretValues: Self.secretValues(desired))
     }
 

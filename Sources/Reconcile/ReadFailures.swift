@@ -1,18 +1,19 @@
-import ArgumentParser
 import Foundation
 
 /// Calls that failed while reading live APIM. A plan built on an incomplete read would show creates for what
 /// exists and hide drift, so `plan` and `apply` stop instead, and say why once per cause rather than once per call.
-struct ReadFailures {
-    private(set) var messages: [String] = []
+public struct ReadFailures: Sendable {
+    public private(set) var messages: [String] = []
 
-    mutating func append(_ message: String) { messages.append(message) }
+    public init() {}
 
-    var isEmpty: Bool { messages.isEmpty }
+    public mutating func append(_ message: String) { messages.append(message) }
+
+    public var isEmpty: Bool { messages.isEmpty }
 
     /// One line per distinct cause, naming the calls that failed with it (`GET apis, GET backends: cause`). Causes
     /// that differ only in their request ids count as one; the first call's ids are shown.
-    var summary: [String] {
+    public var summary: [String] {
         var order: [String] = []
         var calls: [String: [String]] = [:]
         var shown: [String: String] = [:]
@@ -41,14 +42,5 @@ struct ReadFailures {
             cause[open.upperBound...].contains("x-ms-")
         else { return cause }
         return String(cause[..<open.lowerBound])
-    }
-
-    /// Prints the causes and stops the command (exit 1); nothing was written.
-    func stop(_ what: String) throws -> Never {
-        DiagnosticPrinter.writeError(
-            "error: \(messages.count) call\(messages.count == 1 ? "" : "s") reading APIM failed, so no \(what) was made:"
-        )
-        for line in summary { DiagnosticPrinter.writeError("  \(line)") }
-        throw ExitCode.failure
     }
 }

@@ -5,8 +5,8 @@ import Model
 
 /// A SHA-256 over the rendered desired state and the API specifications, tying a saved plan to the manifests it
 /// was made from (secret values are not in it: they never enter the model).
-enum DesiredDigest {
-    static func of(_ state: State) -> String {
+public enum DesiredDigest {
+    public static func of(_ state: State) -> String {
         var hasher = SHA256()
         hasher.update(data: Data(DesiredStateRenderer.render(state).utf8))
         for resource in state.sorted {
