@@ -64,7 +64,11 @@ struct ExportCommand: AsyncParsableCommand {
         let loaded = ManifestLoader(configPath: configPath).loadConfiguration()
         DiagnosticPrinter.print(loaded.diagnostics)
         guard let config = loaded.config else { throw ExitCode.failure }
-        let name = repository.env ?? RepositoryConfig.defaultEnvironment
+        guard let name = repository.env ?? config.defaultEnvironmentName else {
+            throw ValidationError(
+                "\(configPath) defines several environments (\(config.environments.keys.sorted().joined(separator: ", "))): "
+                    + "choose one with --env")
+        }
         guard let environment = config.environments[name] else {
             throw ValidationError("no environment '\(name)' in \(configPath)")
         }

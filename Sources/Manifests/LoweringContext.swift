@@ -36,6 +36,13 @@ struct LoweringContext {
         references.append(Reference(from: from, target: target, role: role, location: location, required: required))
     }
 
+    /// Takes the references `other` recorded since it was copied from this context, and its problems located in
+    /// files other than `manifestFile` (the policy and specification files a manifest reads).
+    mutating func adopt(referencesAndForeignProblemsOf other: LoweringContext, manifestFile: String) {
+        references += other.references.dropFirst(references.count)
+        diagnostics += other.diagnostics.dropFirst(diagnostics.count).filter { $0.location?.file != manifestFile }
+    }
+
     mutating func error(_ message: String, at location: SourceLocation?) {
         diagnostics.append(.error(message, at: location))
     }

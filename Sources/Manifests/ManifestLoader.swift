@@ -56,17 +56,24 @@ public struct ManifestLoader: Sendable {
             return LoadResult(
                 config: nil, environment: environment, state: State(), diagnostics: diagnostics.sortedForDisplay())
         }
-        let name = environment ?? RepositoryConfig.defaultEnvironment
+        let known = config.environments.keys.sorted()
+        let name = environment ?? config.defaultEnvironmentName ?? RepositoryConfig.defaultEnvironment
         var variables: [String: String] = [:]
         var overlays: [String] = []
         if let selected = config.environments[name] {
             variables = selected.variables
             overlays = selected.overlays
-        } else if environment != nil || !config.environments.isEmpty {
+        } else if environment == nil, !config.environments.isEmpty {
             diagnostics.append(
                 .error(
-                    "environment '\(name)' is not defined in \(configPath)"
-                        + Suggestions.hint(for: name, in: config.environments.keys.sorted()), at: config.origin))
+                    "no environment was named and \(configPath) defines several, none called '"
+                        + RepositoryConfig.defaultEnvironment + "' (" + known.joined(separator: ", ")
+                        + "): choose one with --env", at: config.origin))
+        } else if environment != nil {
+            diagnostics.append(
+                .error(
+                    "environment '\(name)' is not defined in \(configPath)" + Suggestions.hint(for: name, in: known),
+                    at: config.origin))
         }
         let substitution = VariableSubstitution(variables: variables, environment: name)
         var sources: [ResourceID: Set<String>] = [:]
@@ -83,8 +90,12 @@ public struct ManifestLoader: Sendable {
     /// Loads the repository once per environment and merges the problems, so that a variable missing in any
     /// environment is caught by one `validate`.
     public func validateAllEnvironments() -> LoadResult {
-        var first = load()
-        guard let config = first.config, config.environments.count > 1 else { return first }
+        var diagnostics: [Diagnostic] = []
+        guard let config = loadConfig(&diagnostics),
+            let firstName = config.defaultEnvironmentName
+                ?? config.environments.keys.sorted().first
+        else { return load() }
+        var first = load(environment: firstName)
         var seen = Set(first.diagnostics)
         for name in config.environments.keys.sorted() where name != first.environment {
             for diagnostic in load(environment: name).diagnostics where seen.insert(diagnostic).inserted {
@@ -221,7 +232,11 @@ public struct ManifestLoader: Sendable {
         for entry in missing {
             diagnostics.append(.error("resources folder '\(entry)' does not exist", at: config.origin))
         }
+        let manifestErrors = diagnostics.count
         var roots = documents(in: paths, diagnostics: &diagnostics)
+        // A file that cannot be parsed hides what it declares: overlays and references to it would only be
+        // reported as follow-on errors, so they are not checked until it parses.
+        let unparsable = diagnostics.count > manifestErrors
         if !overlays.isEmpty {
             let (overlayPaths, missingOverlays) = files.manifestFiles(in: overlays)
             for entry in missingOverlays {
@@ -232,16 +247,29 @@ public struct ManifestLoader: Sendable {
             }
             roots = ManifestOverlay.apply(
                 documents(in: overlayPaths, diagnostics: &diagnostics), to: roots,
-                environment: substitution.environment, diagnostics: &diagnostics)
+                environment: substitution.environment, reportUnmatched: !unparsable, diagnostics: &diagnostics)
         }
         var context = LoweringContext(files: files, substitution: substitution, policyRules: config.policyRules)
         // Manifests that failed to decode: references to them are not reported again as unknown.
         var failed: Set<ResourceID> = []
         for root in roots {
             var decoder = SchemaDecoder(substitution: substitution)
-            if let manifest = decodeManifest(root, decoder: &decoder) {
-                ManifestKinds.named(manifest.kind)?.lower(manifest, into: &context)
-            } else if let kind = root["kind"]?.scalar.flatMap({ ResourceKind(rawValue: $0.text) }),
+            let decoded = decodeManifest(root, decoder: &decoder)
+            if let manifest = decoded.manifest, let kind = ManifestKinds.named(manifest.kind) {
+                if decoded.complete {
+                    kind.lower(manifest, into: &context)
+                } else {
+                    // Lowered anyway, so that every problem is reported at once (a bad pool member beside an
+                    // unknown field); what lowering says about this manifest's own file would repeat the decoding
+                    // errors, so only its references and the problems of the files it reads are kept.
+                    var scratch = context
+                    kind.lower(manifest, into: &scratch)
+                    context.adopt(referencesAndForeignProblemsOf: scratch, manifestFile: manifest.origin.file)
+                    // What it would have declared is unknown: references to that are not reported either.
+                    failed.formUnion(scratch.resources.dropFirst(context.resources.count).map(\.id))
+                }
+            }
+            if !decoded.complete, let kind = root["kind"]?.scalar.flatMap({ ResourceKind(rawValue: $0.text) }),
                 kind.nameCount == 1, let name = root["metadata"]?["name"]?.scalar?.text
             {
                 failed.insert(ResourceID(kind, name))
@@ -252,10 +280,12 @@ public struct ManifestLoader: Sendable {
         sources = context.sources
         return ReferenceResolver.resolve(
             resources: context.resources,
-            references: context.references.filter { reference in
-                if case .resource(let target) = reference.target { return !failed.contains(target) }
-                return true
-            }, diagnostics: &diagnostics)
+            references: unparsable
+                ? []
+                : context.references.filter { reference in
+                    if case .resource(let target) = reference.target { return !failed.contains(target) }
+                    return true
+                }, diagnostics: &diagnostics)
     }
 
     /// The root nodes of every document in `paths`, in order; files that cannot be read or parsed are reported.
@@ -276,7 +306,18 @@ public struct ManifestLoader: Sendable {
         return roots
     }
 
-    func decodeManifest(_ root: YAMLNode, decoder: inout SchemaDecoder) -> DecodedManifest? {
+    /// The decoded manifest, and whether it decoded without errors; a manifest whose `spec` decoded with errors is
+    /// still returned (without the values in error) so that lowering can check what it refers to.
+    func decodeManifest(
+        _ root: YAMLNode, decoder: inout SchemaDecoder
+    ) -> (manifest: DecodedManifest?, complete: Bool) {
+        let before = decoder.diagnostics.count
+        let manifest = decodeManifestParts(root, decoder: &decoder)
+        let complete = !decoder.diagnostics[before...].contains { $0.severity == .error }
+        return (manifest, complete && manifest != nil)
+    }
+
+    private func decodeManifestParts(_ root: YAMLNode, decoder: inout SchemaDecoder) -> DecodedManifest? {
         guard let envelope = decodeEnvelope(root, expectedKind: nil, decoder: &decoder) else { return nil }
         guard let kind = ManifestKinds.named(envelope.kind) else {
             let known = ManifestKinds.all.map { $0.kindName }
@@ -295,10 +336,8 @@ public struct ManifestLoader: Sendable {
             decoder.error("invalid name: \(problem)", at: envelope.nameLocation)
             return nil
         }
-        guard let specNode = envelope.spec else { return nil }
-        let before = decoder.diagnostics.count
-        guard let spec = decoder.decodeObject(specNode, schema: kind.schema, path: "spec"),
-            !decoder.diagnostics[before...].contains(where: { $0.severity == .error })
+        guard let specNode = envelope.spec,
+            let spec = decoder.decodeObject(specNode, schema: kind.schema, path: "spec")
         else { return nil }
         return DecodedManifest(
             kind: envelope.kind, name: name, origin: envelope.kindLocation, nameLocation: envelope.nameLocation,

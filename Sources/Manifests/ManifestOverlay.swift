@@ -10,7 +10,8 @@ import YAML
 enum ManifestOverlay {
     /// The manifests with every overlay applied, in the order given.
     static func apply(
-        _ overlays: [YAMLNode], to manifests: [YAMLNode], environment: String, diagnostics: inout [Diagnostic]
+        _ overlays: [YAMLNode], to manifests: [YAMLNode], environment: String, reportUnmatched: Bool = true,
+        diagnostics: inout [Diagnostic]
     ) -> [YAMLNode] {
         var merged = manifests
         func identity(_ root: YAMLNode) -> (kind: String, name: String)? {
@@ -37,6 +38,7 @@ enum ManifestOverlay {
                 }
             }
             guard let index = merged.firstIndex(where: { identity($0).map { $0 == target } ?? false }) else {
+                guard reportUnmatched else { continue }
                 let names = merged.compactMap(identity).filter { $0.kind == target.kind }.map(\.name)
                 let location = (overlay["metadata"]?["name"] ?? overlay).mark.location
                 diagnostics.append(

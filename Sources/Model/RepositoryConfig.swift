@@ -21,8 +21,16 @@ public struct RepositoryConfig: Sendable, Hashable {
         self.origin = origin
     }
 
-    /// The environment used when none is named.
+    /// The environment conventionally used when none is named: the embedded emulator.
     public static let defaultEnvironment = "local"
+
+    /// The environment used when none is named: `local` when there is one, else the only environment (a
+    /// repository written by `export` has just the one it was exported from); `nil` when there are several and
+    /// none is `local`, so the user must choose.
+    public var defaultEnvironmentName: String? {
+        if environments[Self.defaultEnvironment] != nil { return Self.defaultEnvironment }
+        return environments.count == 1 ? environments.keys.first : nil
+    }
 }
 
 /// One deployment target and the variables substituted into manifests for it.

@@ -196,12 +196,12 @@ private final class Loader {
                 offset -= length
             }
         }
-        var message = problem
-        if let context = state.context.map({ String(cString: $0) }) {
-            let contextLine = Int(state.context_mark.line) + 1
-            let contextColumn = Int(state.context_mark.column) + 1
-            message += " (\(context) at line \(contextLine), column \(contextColumn))"
+        let context = state.context.map { String(cString: $0) }.map {
+            (what: $0, line: Int(state.context_mark.line) + 1, column: Int(state.context_mark.column) + 1)
         }
+        let source = line - 1 < lines.count && line >= 1 ? Array(lines[line - 1]) : []
+        let character = column - 1 < source.count && column >= 1 ? source[column - 1] : nil
+        let message = YAMLSyntaxMessage.explain(problem: problem, context: context, character: character)
         return error(message, at: YAMLMark(file: file, document: documentIndex, line: line, column: column))
     }
 

@@ -48,7 +48,9 @@ import Testing
         #expect(result.status == 1)
         #expect(
             result.output.contains(
-                "resources/bad.yaml:5:2: error: did not find expected key (while parsing a block mapping at line 1, column 1)\n spec: {}\n ^\n"
+                "resources/bad.yaml:5:2: error: this line does not line up with the keys of the mapping that starts at "
+                    + "line 1, column 1: check its indentation, or a missing ':' or '-' [YAML: did not find expected "
+                    + "key (while parsing a block mapping at line 1, column 1)]\n spec: {}\n ^\n"
             ), "\(result.output)")
         try FileManager.default.removeItem(at: bad)
         let valid = try await run(["validate", "--config", lab.configPath], environment: [:])

@@ -98,4 +98,33 @@ import Testing
         #expect(await mutations() == writes)
         await lab.shutdown()
     }
+
+    @Test func roughEdge3_anExportedRepositoryValidatesAndPlansWithoutNamingItsEnvironment() async throws {
+        let lab = try await lab()
+        let applied = try await run(["apply", "--config", lab.configPath, "--env", "ci", "--auto-approve"])
+        #expect(applied.status == 0, "\(applied.output)")
+        let out = lab.root.appendingPathComponent("exported")
+        let exported = try await run(["export", "--config", lab.configPath, "--env", "ci", "--out", out.path])
+        #expect(exported.status == 0, "\(exported.output)")
+        let config = out.appendingPathComponent("apimsync.yaml").path
+
+        let validated = try await run(["validate", "--config", config])
+        #expect(validated.status == 0, "\(validated.output)")
+        #expect(validated.output.contains("(environments: ci)"), "\(validated.output)")
+        let planned = try await run(["plan", "--config", config])
+        #expect(planned.status == 0, "\(planned.output)")
+        #expect(planned.output.contains("No changes."), "\(planned.output)")
+
+        // Several environments and none called local: the user must choose, and is told so.
+        try lab.edit("apimsync.yaml", replacing: "    local:\n", with: "    dev:\n")
+        let ambiguous = try await run(["plan", "--config", lab.configPath])
+        #expect(ambiguous.status == 1)
+        #expect(
+            ambiguous.output.contains("none called 'local' (ci, dev, prod): choose one with --env"),
+            "\(ambiguous.output)")
+        let everyEnvironment = try await run(["validate", "--config", lab.configPath])
+        #expect(everyEnvironment.status == 0, "\(everyEnvironment.output)")
+        #expect(everyEnvironment.output.contains("(environments: ci, dev, prod)"), "\(everyEnvironment.output)")
+        await lab.shutdown()
+    }
 }

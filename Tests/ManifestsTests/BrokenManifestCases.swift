@@ -49,7 +49,59 @@ extension BrokenManifestCase {
             name: "YAML syntax error",
             files: ["resources/a.yaml": "apiVersion: apimsync/v1\nkind: Backend\nmetadata:\n  name: x\n spec: {}\n"],
             expected: [
-                "resources/a.yaml:5:2: error: did not find expected key (while parsing a block mapping at line 1, column 1)"
+                "resources/a.yaml:5:2: error: this line does not line up with the keys of the mapping that starts at "
+                    + "line 1, column 1: check its indentation, or a missing ':' or '-' [YAML: did not find expected key "
+                    + "(while parsing a block mapping at line 1, column 1)]"
+            ]),
+        // Rough edge 6: a tab is explained in plain words, and the file it breaks causes no follow-on errors in
+        // other files (the overlay and the pool member refer to what the broken file declares).
+        BrokenManifestCase(
+            name: "roughEdge6_aTabIsExplainedWithoutFollowOnErrors",
+            files: [
+                "apimsync.yaml": TemporaryRepository.config.replacingOccurrences(
+                    of: "      variables:", with: "      overlays: [overlays]\n      variables:"),
+                "resources/a.yaml": Snippets.backend.replacingOccurrences(
+                    of: "  protocol: http", with: "\tprotocol: http"),
+                "resources/pool.yaml": """
+                apiVersion: apimsync/v1
+                kind: Backend
+                metadata: { name: pool }
+                spec: { type: Pool, pool: [{ backend: apimaoai01 }] }
+
+                """,
+                "overlays/a.yaml": """
+                apiVersion: apimsync/v1
+                kind: Backend
+                metadata: { name: apimaoai01 }
+                spec: { description: overlaid }
+
+                """,
+            ],
+            expected: [
+                "resources/a.yaml:7:1: error: a tab character: YAML indents with spaces only; replace the tab with "
+                    + "spaces [YAML: found a tab character that violates indentation (while scanning a plain scalar "
+                    + "at line 6, column 8)]"
+            ]),
+        // Rough edge 6: an unknown field no longer hides a bad pool member of the same document.
+        BrokenManifestCase(
+            name: "roughEdge6_everyProblemOfADocumentIsReportedAtOnce",
+            files: [
+                "resources/pool.yaml": """
+                apiVersion: apimsync/v1
+                kind: Backend
+                metadata: { name: pool }
+                spec:
+                  type: Pool
+                  descripton: typo
+                  pool: [{ backend: apimaoai07 }]
+
+                """,
+                "resources/a.yaml": Snippets.backend,
+            ],
+            expected: [
+                "resources/pool.yaml:6:3: error: unknown field 'descripton' in 'spec'; did you mean 'description'?",
+                "resources/pool.yaml:7:21: error: pool member refers to unknown Backend 'apimaoai07'; did you mean "
+                    + "'apimaoai01'?",
             ]),
         BrokenManifestCase(
             name: "duplicate key",
