@@ -122,3 +122,61 @@ final class FlakyTransport: HTTPTransport {
         return try await inner.send(request, timeout: timeout)
     }
 }
+
+/// Virtual time for the client: a wait returns at once and moves the clock on by what was asked, so tests check
+/// how long the client chose to wait without spending it.
+final class VirtualClock: ARMClock {
+    private let state = Mutex((now: 0.0, slept: 0.0))
+
+    /// Seconds of waiting asked for so far.
+    var slept: Double { state.withLock { $0.slept } }
+
+    func now() -> Double { state.withLock { $0.now } }
+
+    func sleep(seconds: Double) async throws {
+        try Task.checkCancellation()
+        guard seconds > 0 else { return }
+        state.withLock {
+            $0.now += seconds
+            $0.slept += seconds
+        }
+    }
+}
+
+/// A door a stand-in's handler waits behind until the test opens it: a response held for exactly as long as the
+/// test needs, whatever the machine's load.
+actor Gate {
+    private var open = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    func wait() async {
+        if open { return }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    func openDoor() {
+        open = true
+        for waiter in waiters { waiter.resume() }
+        waiters = []
+    }
+}
+
+/// A clock whose waits last an hour unless cancelled, and which reports each wait as it begins, so a test can act
+/// while the client is known to be waiting.
+final class StallingClock: ARMClock {
+    private let base = SystemARMClock()
+    let waits: AsyncStream<Double>
+    private let continuation: AsyncStream<Double>.Continuation
+
+    init() {
+        (waits, continuation) = AsyncStream<Double>.makeStream()
+    }
+
+    func now() -> Double { base.now() }
+
+    func sleep(seconds: Double) async throws {
+        guard seconds > 0 else { return try Task.checkCancellation() }
+        continuation.yield(seconds)
+        try await Task.sleep(for: .seconds(3600))
+    }
+}
