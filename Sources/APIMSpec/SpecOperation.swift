@@ -12,7 +12,9 @@ public struct SpecOperation: Sendable, Hashable {
 
     /// One segment of `pathTemplate`.
     public enum Segment: Sendable, Hashable {
+        /// A fixed segment such as `backends`.
         case literal(String)
+        /// A path parameter such as `{backendId}`, by name.
         case parameter(String)
     }
 
@@ -20,6 +22,7 @@ public struct SpecOperation: Sendable, Hashable {
     public let method: String
     /// The path relative to `…/service/{serviceName}/`, such as `backends/{backendId}`.
     public let pathTemplate: String
+    /// `pathTemplate` split at `/`.
     public let segments: [Segment]
     public let operationId: String
     /// `x-ms-long-running-operation`.
@@ -79,18 +82,23 @@ public struct SpecOperation: Sendable, Hashable {
 
 /// A path parameter (an entity name such as `backendId`) with its constraints: a string type.
 public struct SpecPathParameter: Sendable, Hashable {
+    /// The name in the template (`backendId`).
     public let name: String
+    /// A string type carrying the parameter's `minLength`, `maxLength`, `pattern` and `enum`.
     public let type: SpecType
 }
 
 /// A query parameter an operation takes.
 public struct SpecQueryParameter: Sendable, Hashable {
+    /// The query item's name (`api-version`, `$filter`, …).
     public let name: String
+    /// Whether the operation requires it.
     public let isRequired: Bool
 }
 
 /// An operation matched to a concrete path, with the values of its path parameters.
 public struct SpecOperationMatch: Sendable, Hashable {
+    /// The operation the path belongs to.
     public let operation: SpecOperation
     /// Parameter name → the segment's value, percent-decoded (`apiId` → `a;rev=2`).
     public let parameters: [String: String]

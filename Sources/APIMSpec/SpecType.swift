@@ -87,6 +87,7 @@ public struct SpecType: Sendable, Hashable {
         values.map { Set($0.compactMap { $0.stringValue?.lowercased() }) }
     }
 
+    /// The JSON shape a value must have.
     public var kind: Kind {
         get { fields.kind }
         set { update { $0.kind = newValue } }
@@ -136,11 +137,13 @@ public struct SpecType: Sendable, Hashable {
         set { update { $0.pattern = newValue } }
     }
 
+    /// The smallest number allowed (see `exclusiveMinimum`).
     public var minimum: Double? {
         get { fields.minimum }
         set { update { $0.minimum = newValue } }
     }
 
+    /// The largest number allowed (see `exclusiveMaximum`).
     public var maximum: Double? {
         get { fields.maximum }
         set { update { $0.maximum = newValue } }
@@ -158,11 +161,13 @@ public struct SpecType: Sendable, Hashable {
         set { update { $0.exclusiveMaximum = newValue } }
     }
 
+    /// The fewest items an array may hold.
     public var minItems: Int? {
         get { fields.minItems }
         set { update { $0.minItems = newValue } }
     }
 
+    /// The most items an array may hold.
     public var maxItems: Int? {
         get { fields.maxItems }
         set { update { $0.maxItems = newValue } }
