@@ -35,6 +35,8 @@ let package = Package(
         ),
         .target(name: "YAML", dependencies: ["CLibYAML"], swiftSettings: strictSettings),
         .target(name: "Model", swiftSettings: strictSettings),
+        // The official APIM spec as data (generated from spec/apim/ by scripts/generate-spec-table.py) and a validator.
+        .target(name: "APIMSpec", dependencies: ["Model"], swiftSettings: strictSettings),
         .target(name: "Manifests", dependencies: ["YAML", "Model"], swiftSettings: strictSettings),
         .target(name: "Planner", dependencies: ["Model"], swiftSettings: strictSettings),
         .target(
@@ -111,6 +113,7 @@ let package = Package(
 
         .testTarget(name: "YAMLTests", dependencies: ["YAML"], swiftSettings: strictSettings),
         .testTarget(name: "ModelTests", dependencies: ["Model"], swiftSettings: strictSettings),
+        .testTarget(name: "APIMSpecTests", dependencies: ["APIMSpec", "Model"], swiftSettings: strictSettings),
         .testTarget(
             name: "PlannerTests", dependencies: ["Planner", "Model"], exclude: ["Snapshots"],
             swiftSettings: strictSettings),

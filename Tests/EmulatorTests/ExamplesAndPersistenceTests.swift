@@ -13,7 +13,7 @@ import FoundationNetworking
         "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg1/providers/Microsoft.ApiManagement/service/apimService1"
 
     static func example(_ name: String) throws -> JSONValue? {
-        let url = sharedDirectory().appendingPathComponent("apim-spec/2024-05-01/examples/\(name).json")
+        let url = specDirectory().appendingPathComponent("apim/2024-05-01/examples/\(name).json")
         guard FileManager.default.fileExists(atPath: url.path) else { return nil }
         return try loadJSON(url)
     }
@@ -29,7 +29,7 @@ import FoundationNetworking
 
     @Test func officialExampleRequestsAreAccepted() async throws {
         guard try Self.example("ApiManagementCreatePolicy") != nil else {
-            Issue.record("../shared/apim-spec/2024-05-01/examples is missing: the official examples cannot be checked")
+            Issue.record("spec/apim/2024-05-01/examples is missing: the official examples cannot be checked")
             return
         }
         try await withEmulator { arm in

@@ -297,7 +297,7 @@ import Testing
     }
 
     @Test func importFromTheAzureOpenAISpec() async throws {
-        let specFile = sharedDirectory().appendingPathComponent("aoai-spec/2024-10-21/inference.json")
+        let specFile = specDirectory().appendingPathComponent("aoai/2024-10-21/inference.json")
         guard FileManager.default.fileExists(atPath: specFile.path) else {
             Issue.record("AOAI spec missing at \(specFile.path): cannot test the import")
             return
@@ -355,7 +355,7 @@ import Testing
 
     /// `ApiExport_Get`: a link without the bearer token serves a definition that re-imports to the same operations.
     @Test func exportedDefinitionsReimportToTheSameOperations() async throws {
-        let specFile = sharedDirectory().appendingPathComponent("aoai-spec/2024-10-21/inference.json")
+        let specFile = specDirectory().appendingPathComponent("aoai/2024-10-21/inference.json")
         let spec = try String(contentsOf: specFile, encoding: .utf8)
         try await withEmulator { arm in
             _ = try await arm.put("apis/aoai", ["format": "openapi+json", "value": .string(spec), "path": "openai"])

@@ -87,10 +87,10 @@ func withEmulator(
     }
 }
 
-/// `../shared` beside the repository (computed from this file's path).
-func sharedDirectory() -> URL {
+/// The repository's vendored specifications, `spec/` (computed from this file's path).
+func specDirectory() -> URL {
     URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared")
+        .deletingLastPathComponent().appendingPathComponent("spec")
 }
 
 func loadJSON(_ url: URL) throws -> JSONValue {

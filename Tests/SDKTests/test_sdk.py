@@ -12,9 +12,7 @@ from azure.mgmt.apimanagement import models as m
 
 from conftest import RG, SERVICE, SERVICE_PATH
 
-AOAI_SPEC = os.path.join(
-    os.path.dirname(__file__), "..", "..", "..", "shared", "aoai-spec", "2024-10-21", "inference.json"
-)
+AOAI_SPEC = os.path.join(os.path.dirname(__file__), "..", "..", "spec", "aoai", "2024-10-21", "inference.json")
 
 
 def with_headers(call, *args, **kwargs):
