@@ -100,25 +100,17 @@ public struct AsyncHTTPTransport: HTTPTransport {
         let client = self.client
         do {
             // async-http-client's own deadline does not always end a request that is still waiting for a
-            // connection (a refused one is retried until the connect timeout): the race makes it exact.
-            return try await withThrowingTaskGroup(of: TransportResponse.self) { group in
-                group.addTask {
-                    let response = try await client.execute(request, timeout: .nanoseconds(nanoseconds))
-                    var buffer = try await response.body.collect(upTo: Self.maximumBodySize)
-                    let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
-                    return TransportResponse(
-                        status: Int(response.status.code),
-                        headers: response.headers.map { (name: $0.name, value: $0.value) },
-                        body: bytes
-                    )
-                }
-                group.addTask {
-                    try await Task.sleep(for: timeout)
-                    throw HTTPClientError.deadlineExceeded
-                }
-                defer { group.cancelAll() }
-                guard let first = try await group.next() else { throw CancellationError() }
-                return first
+            // connection (a refused one is retried until the connect timeout), and a cancelled request can take
+            // as long to unwind: the race answers at the deadline and leaves the abandoned request to finish.
+            return try await DeadlineRace.run(deadline: timeout) {
+                let response = try await client.execute(request, timeout: .nanoseconds(nanoseconds))
+                var buffer = try await response.body.collect(upTo: Self.maximumBodySize)
+                let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
+                return TransportResponse(
+                    status: Int(response.status.code),
+                    headers: response.headers.map { (name: $0.name, value: $0.value) },
+                    body: bytes
+                )
             }
         } catch let error as HTTPClientError {
             if Task.isCancelled || error == .cancelled { throw CancellationError() }
