@@ -37,7 +37,7 @@ let package = Package(
         .target(name: "Model", swiftSettings: strictSettings),
         // The official APIM spec as data (generated from spec/apim/ by scripts/generate-spec-table.py) and a validator.
         .target(name: "APIMSpec", dependencies: ["Model"], swiftSettings: strictSettings),
-        .target(name: "Manifests", dependencies: ["YAML", "Model"], swiftSettings: strictSettings),
+        .target(name: "Manifests", dependencies: ["YAML", "Model", "APIMSpec"], swiftSettings: strictSettings),
         .target(name: "Planner", dependencies: ["Model"], swiftSettings: strictSettings),
         .target(
             name: "ManagementClient",

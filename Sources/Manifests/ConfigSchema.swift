@@ -1,3 +1,4 @@
+import APIMSpec
 import Model
 
 /// The schema of `apimsync.yaml` (`kind: Config`).
@@ -9,6 +10,8 @@ enum ConfigSchema {
             FieldSchema("subscriptionId", .string),
             FieldSchema("resourceGroup", .string),
             FieldSchema("service", .string),
+            // The api-versions whose spec apimsync carries (spec/apim/).
+            FieldSchema("apiVersion", .string(.oneOf(APIVersion.all.map(\.rawValue)))),
             FieldSchema(
                 "auth",
                 .string(
@@ -103,7 +106,8 @@ enum ConfigSchema {
             }
             let overlays = value["overlays"]?.arrayValue?.compactMap(\.stringValue) ?? []
             config.environments[name] = EnvironmentConfig(
-                name: name, target: resolved, variables: variables, overlays: overlays)
+                name: name, target: resolved, variables: variables, overlays: overlays,
+                apiVersion: target["apiVersion"]?.stringValue)
         }
         if let prune = spec["prune"] {
             config.prune = PruneSettings(

@@ -17,6 +17,12 @@ protocol ManifestKind: Sendable {
     static func lower(_ manifest: DecodedManifest, into context: inout LoweringContext)
     /// The `spec` of a manifest describing the live `resource` (of ``resourceKind``) and its children.
     static func export(_ resource: Resource, into context: inout ExportContext) -> JSONObject
+    /// The manifest field (`spec.pool[0].priority`) an ARM property of a resource lowered from `manifest` came
+    /// from, for reporting spec violations where the user wrote the value; `nil` for generated resources.
+    static func manifestPath(forProperty property: String, of id: ResourceID, in manifest: DecodedManifest) -> String?
+    /// Whether a property the spec requires may be missing because APIM does not need it here (a Pool backend
+    /// has no `url`).
+    static func mayOmit(required property: String, of resource: Resource) -> Bool
 }
 
 extension ManifestKind {
@@ -26,6 +32,16 @@ extension ManifestKind {
         guard let kind = resourceKind else { return JSONObject() }
         return ExportContext.fields(resource.properties, of: schema, kind: kind)
     }
+
+    /// The manifest's own resource: the same name under `spec`.
+    static func manifestPath(forProperty property: String, of id: ResourceID, in manifest: DecodedManifest) -> String? {
+        guard let kind = resourceKind, id.kind == kind, id.name == manifest.name || kind.descriptor.isSingleton else {
+            return nil
+        }
+        return property.isEmpty ? "spec" : "spec." + property
+    }
+
+    static func mayOmit(required property: String, of resource: Resource) -> Bool { false }
 }
 
 /// Every manifest kind, in the order they are documented.

@@ -1,3 +1,4 @@
+import APIMSpec
 import Foundation
 import Model
 import YAML
@@ -60,9 +61,11 @@ public struct ManifestLoader: Sendable {
         let name = environment ?? config.defaultEnvironmentName ?? RepositoryConfig.defaultEnvironment
         var variables: [String: String] = [:]
         var overlays: [String] = []
+        var version = APIVersion.ga
         if let selected = config.environments[name] {
             variables = selected.variables
             overlays = selected.overlays
+            version = selected.apiVersion.map(APIVersion.init(rawValue:)) ?? .ga
         } else if environment == nil, !config.environments.isEmpty {
             diagnostics.append(
                 .error(
@@ -78,8 +81,8 @@ public struct ManifestLoader: Sendable {
         let substitution = VariableSubstitution(variables: variables, environment: name)
         var sources: [ResourceID: Set<String>] = [:]
         var state = loadResources(
-            config: config, overlays: overlays, substitution: substitution, diagnostics: &diagnostics,
-            sources: &sources)
+            config: config, overlays: overlays, substitution: substitution, checks: SpecChecks(version: version),
+            diagnostics: &diagnostics, sources: &sources)
         if diagnostics.hasErrors { state = State() }
         var result = LoadResult(
             config: config, environment: name, state: state, diagnostics: diagnostics.sortedForDisplay())
@@ -224,7 +227,7 @@ public struct ManifestLoader: Sendable {
     }
 
     func loadResources(
-        config: RepositoryConfig, overlays: [String] = [], substitution: VariableSubstitution,
+        config: RepositoryConfig, overlays: [String] = [], substitution: VariableSubstitution, checks: SpecChecks,
         diagnostics: inout [Diagnostic], sources: inout [ResourceID: Set<String>]
     ) -> State {
         let files = self.files
@@ -257,7 +260,11 @@ public struct ManifestLoader: Sendable {
             let decoded = decodeManifest(root, decoder: &decoder)
             if let manifest = decoded.manifest, let kind = ManifestKinds.named(manifest.kind) {
                 if decoded.complete {
+                    let before = context.resources.count
                     kind.lower(manifest, into: &context)
+                    for resource in context.resources.dropFirst(before) {
+                        diagnostics += checks.problems(of: resource, from: manifest, kind: kind)
+                    }
                 } else {
                     // Lowered anyway, so that every problem is reported at once (a bad pool member beside an
                     // unknown field); what lowering says about this manifest's own file would repeat the decoding

@@ -37,3 +37,23 @@ extension JSONValue {
         return .object(object)
     }
 }
+
+extension JSONValue {
+    /// The value at a property path as validators report it (`pool.services[0].priority`), if there is one.
+    public func value(atPath path: String) -> JSONValue? {
+        var current: JSONValue? = self
+        for segment in path.split(separator: ".") {
+            var rest = Substring(segment)
+            let name = rest.prefix { $0 != "[" }
+            rest = rest.dropFirst(name.count)
+            if !name.isEmpty { current = current?[String(name)] }
+            while rest.hasPrefix("["), let close = rest.firstIndex(of: "]") {
+                let index = Int(rest[rest.index(after: rest.startIndex)..<close]) ?? -1
+                let items = current?.arrayValue ?? []
+                current = items.indices.contains(index) ? items[index] : nil
+                rest = rest[rest.index(after: close)...]
+            }
+        }
+        return current
+    }
+}

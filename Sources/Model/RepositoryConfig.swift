@@ -40,12 +40,19 @@ public struct EnvironmentConfig: Sendable, Hashable {
     public var variables: [String: String]
     /// Folders or files of overlays merged into the manifests for this environment, relative to the configuration.
     public var overlays: [String]
+    /// The ARM api-version this environment's service is managed with (`target.apiVersion`); `nil` for the GA
+    /// version apimsync defaults to.
+    public var apiVersion: String?
 
-    public init(name: String, target: Target, variables: [String: String] = [:], overlays: [String] = []) {
+    public init(
+        name: String, target: Target, variables: [String: String] = [:], overlays: [String] = [],
+        apiVersion: String? = nil
+    ) {
         self.name = name
         self.target = target
         self.variables = variables
         self.overlays = overlays
+        self.apiVersion = apiVersion
     }
 }
 

@@ -171,6 +171,22 @@ enum ApiKind: ManifestKind {
         }
     }
 
+    /// The API's own fields, its revision, and the children written under `spec.diagnostics.<name>` and
+    /// `spec.operations.<name>`.
+    static func manifestPath(forProperty property: String, of id: ResourceID, in manifest: DecodedManifest) -> String? {
+        guard id.names.first == manifest.name else { return nil }
+        func under(_ base: String) -> String { property.isEmpty ? base : base + "." + property }
+        if id.kind == .apiDiagnostic { return under("spec.diagnostics.\(id.name)") }
+        if id.kind == .apiOperationPolicy { return under("spec.operations.\(id.names[1])") }
+        guard id.kind == .api else { return "spec" }
+        switch property {
+        case "apiVersionSetId": return "spec.apiVersionSet"
+        case "apiRevision": return "spec.revision.number"
+        case "apiRevisionDescription": return "spec.revision.description"
+        default: return under("spec")
+        }
+    }
+
     /// The API with its definition (as APIM exports it), policies, diagnostics and tags.
     static func export(_ resource: Resource, into context: inout ExportContext) -> JSONObject {
         let name = resource.id.name

@@ -1,3 +1,4 @@
+import Foundation
 import Model
 
 /// `kind: Backend`: a single backend (`url` + `protocol`) or a load-balanced pool of backends by name.
@@ -118,6 +119,20 @@ enum BackendKind: ManifestKind {
         recordNamedValueReferences(
             in: spec["credentials"], path: "spec.credentials", of: manifest, owner: id, context: &context)
         context.add(context.resource(id, .object(properties), for: manifest))
+    }
+
+    /// Pool members are written `pool[i].backend` in manifests and `pool.services[i].id` in ARM.
+    static func manifestPath(forProperty property: String, of id: ResourceID, in manifest: DecodedManifest) -> String? {
+        guard id == ResourceID(.backend, manifest.name) else { return nil }
+        guard property.hasPrefix("pool.services") else { return property.isEmpty ? "spec" : "spec." + property }
+        let member = property.dropFirst("pool.services".count)
+        return "spec.pool" + member.replacingOccurrences(of: "].id", with: "].backend")
+    }
+
+    /// A Pool backend is created without url and protocol (example
+    /// ApiManagementCreateBackendWithPriorityBasedLoadBalancer), although 2024-05-01 marks them required.
+    static func mayOmit(required property: String, of resource: Resource) -> Bool {
+        resource.properties["type"]?.stringValue == "Pool" && (property == "url" || property == "protocol")
     }
 
     /// Pool members by backend name, as manifests write them.
