@@ -198,6 +198,38 @@ import Testing
         }
     }
 
+    @Test func roughEdge9_liquidTemplatesAndBracesThatNameNoNamedValueNeedNoNamedValue() async throws {
+        try await withEmulator { arm in
+            let policy = """
+                <policies>
+                  <inbound>
+                    <set-variable name="target" value="{{queue|topic}}" />
+                    <set-variable name="pairs" value="@{ var d = new Dictionary<string,string> {{"a", "b"}}; return d.Count; }" />
+                    <set-body template="liquid">{"id": "{{body.id}}", "path": "{{context.Request.OriginalUrl.Path}}"}</set-body>
+                  </inbound>
+                </policies>
+                """
+            let put = try await arm.put("policies/policy", ["format": "rawxml", "value": .string(policy)])
+            #expect(put.status == 200, "\(put.text)")
+        }
+    }
+
+    @Test func roughEdge9_namedValuesAreMatchedCaseInsensitively() async throws {
+        try await withEmulator { arm in
+            try await arm.put("namedValues/aoai-key", ["displayName": "AOAI-Key", "value": "k"])
+            let put = try await arm.put(
+                "policies/policy",
+                [
+                    "value":
+                        "<policies><inbound><set-header name=\"k\"><value>{{aoai-key}}</value></set-header></inbound></policies>"
+                ])
+            #expect(put.status == 200, "\(put.text)")
+            let twin = try await arm.put("namedValues/other", ["displayName": "aoai-KEY", "value": "k"])
+            #expect(twin.status == 400)
+            #expect(twin.firstDetail?["message"]?.stringValue == "Property with the same name already exist.")
+        }
+    }
+
     @Test func fragmentsRenderInBothFormats() async throws {
         try await withEmulator { arm in
             let value = "<fragment>\n  <set-variable name=\"ok\" value=\"@(1 > 0 && true)\" />\n</fragment>"
