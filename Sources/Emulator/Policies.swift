@@ -178,6 +178,7 @@ extension PolicyProblem {
         case .malformedEntity: "An error occurred while parsing EntityName."
         case .invalidCharacterReference(let text): "'&\(text);' is an invalid character reference."
         case .unterminatedComment: "Unexpected end of file while parsing Comment has occurred."
+        case .doubleHyphenInComment: "An XML comment cannot contain '--', and '-' cannot be the last character."
         case .unterminatedCDATA: "Unexpected end of file while parsing CDATA has occurred."
         case .unterminatedProcessingInstruction: "Unexpected end of file while parsing PI has occurred."
         case .declaration: "Unexpected DTD declaration."

@@ -169,6 +169,8 @@ import Testing
             Self.raw("<policies><a x=1 y=\"2\" /></policies>").problems.map(\.kind) == [.unquotedAttributeValue("x")])
         #expect(Self.raw("<policies>< a /></policies>").problems.map(\.kind) == [.invalidNameStart(found: " ")])
         #expect(Self.raw("<!DOCTYPE x><policies />").problems.map(\.kind) == [.declaration])
+        #expect(Self.raw("<policies><!-- a -- b --></policies>").problems.map(\.kind) == [.doubleHyphenInComment])
+        #expect(Self.raw("<policies><!-- a ---></policies>").problems.map(\.kind) == [.doubleHyphenInComment])
         #expect(Self.raw("<?xml version=\"1.0\"?>\n<policies />").problems.isEmpty)
     }
 

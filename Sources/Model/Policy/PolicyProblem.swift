@@ -30,6 +30,8 @@ public struct PolicyProblem: Sendable, Hashable {
         /// `&#…;` naming no valid XML character.
         case invalidCharacterReference(String)
         case unterminatedComment
+        /// `--` inside a comment, or `-` just before its `-->` (XML 1.0 §2.5).
+        case doubleHyphenInComment
         case unterminatedCDATA
         case unterminatedProcessingInstruction
         /// `<!DOCTYPE …>` or another `<!…>` declaration.
@@ -89,6 +91,7 @@ public struct PolicyProblem: Sendable, Hashable {
         case .malformedEntity: "'&' must start an entity such as '&amp;' or '&#38;'"
         case .invalidCharacterReference(let text): "'&\(text);' is not a valid XML character"
         case .unterminatedComment: "unterminated comment"
+        case .doubleHyphenInComment: "a comment may not contain '--' nor end with '-' (XML forbids it)"
         case .unterminatedCDATA: "unterminated CDATA section"
         case .unterminatedProcessingInstruction: "unterminated processing instruction"
         case .declaration: "DTD and other '<!…>' declarations are not allowed in a policy document"

@@ -263,7 +263,8 @@ private struct Reader {
             PolicyAttribute(
                 name: name, value: value.string, line: line, column: column, nameLine: nameLine,
                 nameColumn: nameColumn))
-        analyze(value, in: place, liquid: false, findingExpressions: format == .xml)
+        // Attributes of elements inside a Liquid template (its output markup) hold Liquid too.
+        analyze(value, in: place, liquid: stack.last?.liquid == true, findingExpressions: format == .xml)
         return true
     }
 
@@ -339,8 +340,15 @@ private struct Reader {
             problem(.unterminatedComment, at: start)
             swallowedToEnd = true
         }
+        let bodyEnd = end ?? count
+        // XML 1.0 §2.5: a comment holds no `--` and does not end with `-`.
+        if let hyphens = (body..<bodyEnd).first(where: {
+            source[$0] == "-" && ($0 + 1 == bodyEnd ? end != nil : source[$0 + 1] == "-")
+        }) {
+            problem(.doubleHyphenInComment, at: hyphens)
+        }
         var content = DecodedText()
-        appendSource(body..<(end ?? count), into: &content)
+        appendSource(body..<bodyEnd, into: &content)
         append(.comment(content.string))
         index = end.map { $0 + 3 } ?? count
     }
