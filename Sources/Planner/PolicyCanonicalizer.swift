@@ -83,7 +83,7 @@ public enum PolicyCanonicalizer {
         for attribute in element.attributes { attributes[attribute.name] = normalizeText(attribute.value) }
         let text = element.children.compactMap { child -> String? in
             switch child {
-            case .text(let value), .cdata(let value): normalizeText(value)
+            case .text(let text), .cdata(let text): normalizeText(text.value)
             case .comment(let value): "<!--" + normalizeText(value) + "-->"
             case .element: nil
             }
@@ -244,7 +244,8 @@ public enum PolicyCanonicalizer {
         let attributeText = element.attributes.map { " \($0.name)=\"\(normalizeText($0.value))\"" }.joined()
         let inner = element.children.map { child -> String in
             switch child {
-            case .text(let value), .cdata(let value): normalizeText(value).split(separator: "\n").joined(separator: " ")
+            case .text(let text), .cdata(let text):
+                normalizeText(text.value).split(separator: "\n").joined(separator: " ")
             case .comment(let value): "<!-- \(normalizeText(value)) -->"
             case .element(let inner): compactXML(inner)
             }

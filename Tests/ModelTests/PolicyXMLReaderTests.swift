@@ -6,7 +6,7 @@ import Testing
     static func xml(_ text: String) -> PolicyScan { PolicyXMLReader.read(text, format: .xml) }
 
     static func firstText(_ element: PolicyElement?) -> String? {
-        for child in element?.children ?? [] { if case .text(let text) = child { return text } }
+        for child in element?.children ?? [] { if case .text(let text) = child { return text.value } }
         return nil
     }
 
@@ -33,7 +33,7 @@ import Testing
         #expect(scan.nodes.first == .comment(" top "))
         let inbound = try #require(scan.rootElement?.elements.first)
         #expect(inbound.children.first == .comment(" a {{not-a-reference}} "))
-        #expect(inbound.elements.first?.children == [.cdata("<raw> & {{nv}}")])
+        #expect(inbound.elements.first?.children == [.cdata(PolicyText("<raw> & {{nv}}", line: 1, column: 81))])
         #expect(scan.namedValueReferences.map(\.name) == ["nv"])
     }
 
@@ -48,6 +48,23 @@ import Testing
         #expect(scan.namedValueReferences.map { [$0.line, $0.column] } == [[3, 24]])
         #expect(scan.namedValueReferences.first?.element == PolicyElementPlace(name: "set-header", line: 3, column: 3))
         #expect(header.ancestors == ["policies", "inbound"])
+    }
+
+    @Test func textKnowsWhereItStartsSoExpressionTokensMapToTheFile() throws {
+        let scan = Self.raw(
+            "<policies>\n  <inbound>\n    <set-body>@{\n      return \"x\";\n    }</set-body>\n  </inbound>\n</policies>"
+        )
+        let body = try #require(scan.elements.first { $0.name == "set-body" })
+        #expect([body.line, body.column] == [3, 5])
+        let setBody = try #require(scan.rootElement?.elements.first?.elements.first)
+        guard case .text(let text) = setBody.children.first else {
+            Issue.record("set-body has no text")
+            return
+        }
+        #expect([text.line, text.column] == [3, 15])
+        let token = try #require(CSharpLexer.tokenize(text.value).tokens.first { $0.text == "return" })
+        // Line 2 of the text is line 4 of the file; columns after the first line are the file's.
+        #expect([text.line + token.line - 1, token.column] == [4, 7])
     }
 
     @Test func rawExpressionsHoldQuotesAngleBracketsAndLambdas() throws {

@@ -9,9 +9,25 @@ public enum PolicyFormat: String, Sendable, Hashable {
 /// A node of a policy document's tree: text and attribute values decoded (entities resolved, line ends `\n`).
 public indirect enum PolicyNode: Sendable, Hashable {
     case element(PolicyElement)
-    case text(String)
+    case text(PolicyText)
     case comment(String)
-    case cdata(String)
+    case cdata(PolicyText)
+}
+
+/// A run of element text or a CDATA section, and where it starts, so that an expression in it (`@{…}`) can be
+/// placed in the file: with `rawxml`, the expression's own lines and columns follow from the start, line for line.
+public struct PolicyText: Sendable, Hashable {
+    /// The decoded text.
+    public var value: String
+    /// 1-based line and column of its first character (for CDATA, of the character after `<![CDATA[`).
+    public var line: Int
+    public var column: Int
+
+    public init(_ value: String, line: Int = 1, column: Int = 1) {
+        self.value = value
+        self.line = line
+        self.column = column
+    }
 }
 
 /// An element of a policy document, with the place of its start tag.

@@ -364,7 +364,8 @@ private struct Reader {
         if stack.isEmpty { problem(.dataAtRootLevel, at: start) }
         var content = DecodedText()
         appendSource(body..<(end ?? count), into: &content)
-        append(.cdata(content.string))
+        let (line, column) = lines.position(of: body)
+        append(.cdata(PolicyText(content.string, line: line, column: column)))
         analyze(content, in: stack.last?.place, liquid: stack.last?.liquid == true, findingExpressions: true)
         index = end.map { $0 + 3 } ?? count
     }
@@ -380,7 +381,8 @@ private struct Reader {
             analyze(pending, in: nil, liquid: false, findingExpressions: format == .xml)
             return
         }
-        append(.text(pending.string))
+        let (line, column) = lines.position(of: pending.sources.first ?? index)
+        append(.text(PolicyText(pending.string, line: line, column: column)))
         analyze(pending, in: innermost.place, liquid: innermost.liquid, findingExpressions: format == .xml)
     }
 

@@ -28,7 +28,7 @@ public enum PolicyXMLWriter {
 
     private static func isBlank(_ node: PolicyNode) -> Bool {
         if case .text(let text) = node {
-            return text.unicodeScalars.allSatisfy { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
+            return text.value.unicodeScalars.allSatisfy { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
         }
         return false
     }
@@ -37,8 +37,8 @@ public enum PolicyXMLWriter {
         _ node: PolicyNode, depth: Int, inline: Bool, format: PolicyFormat, into out: inout String
     ) {
         switch node {
-        case .text(let text): out += escape(text, attribute: false, format: format)
-        case .cdata(let text): out += "<![CDATA[\(text)]]>"
+        case .text(let text): out += escape(text.value, attribute: false, format: format)
+        case .cdata(let text): out += "<![CDATA[\(text.value)]]>"
         case .comment(let text): out += "<!--\(text)-->"
         case .element(let element): write(element, depth: depth, inline: inline, format: format, into: &out)
         }
