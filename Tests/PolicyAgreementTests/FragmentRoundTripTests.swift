@@ -44,6 +44,13 @@ import Testing
         let report = await Executor(api: client).apply(first, desired: desired, secretValues: [:])
         #expect(report.succeeded, "\(report.outcomes)")
 
+        // The live fragment is read as it was written: in rawxml, the C# string keeps its `&lt;`.
+        let id = ResourceID(.policyFragment, "unescape")
+        let live = await LiveStateReader(client: client).read(.init(kinds: [.policyFragment], children: [:]))
+        #expect(live.state[id]?.properties["format"]?.stringValue == "rawxml")
+        #expect(live.state[id]?.properties["value"]?.stringValue?.contains(#"Replace("&lt;", "<")"#) == true)
+        #expect(try await client.get(id).properties?["format"]?.stringValue == "rawxml")
+
         let (second, _) = try await repository.plan(client: client)
         #expect(second.changes.isEmpty, "\(second.changes.map { "\($0.id): \($0.fields)" })")
         #expect(PlanRenderer.text(second).contains("No changes."))
