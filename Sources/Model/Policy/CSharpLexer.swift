@@ -19,6 +19,9 @@ public struct CSharpLexer {
     private let scalars: [Unicode.Scalar]
     private let lines: SourceLines
     private let limit: Int
+    /// False when only the extent of an expression is wanted: tokens then carry no text and no line and column
+    /// (problems still do), which makes finding extents several times cheaper.
+    private let describesTokens: Bool
     /// The offset the next token is read from.
     public private(set) var offset: Int
     /// The problems found so far, in source order.
@@ -31,11 +34,12 @@ public struct CSharpLexer {
     }
 
     /// A lexer over `scalars[from..<to]`, with offsets and positions those of the whole buffer.
-    init(scalars: [Unicode.Scalar], lines: SourceLines, from: Int, to: Int) {
+    init(scalars: [Unicode.Scalar], lines: SourceLines, from: Int, to: Int, describesTokens: Bool = true) {
         self.scalars = scalars
         self.lines = lines
         self.limit = min(to, scalars.count)
         self.offset = max(0, min(from, limit))
+        self.describesTokens = describesTokens
     }
 
     /// Every token of `source` (comments included) and the lexical problems.
@@ -91,7 +95,7 @@ public struct CSharpLexer {
             if Self.isIdentifierStart(scalar) {
                 while offset < limit, Self.isIdentifierPart(scalars[offset]) { offset += 1 }
                 let word = token(.identifier, from: start)
-                return Self.keywords.contains(word.text) ? with(word, kind: .keyword) : word
+                return describesTokens && Self.keywords.contains(word.text) ? with(word, kind: .keyword) : word
             }
             if let length = punctuatorLength(at: start) {
                 offset += length
@@ -316,8 +320,8 @@ public struct CSharpLexer {
                 }
             }
             guard let token = nextToken(depth: depth + 1) else { continue }
-            if token.kind == .punctuator {
-                switch token.text {
+            if token.kind == .punctuator, token.end == token.start + 1 {
+                switch scalars[token.start] {
                 case "(", "[", "{": brackets += 1
                 case ")", "]", "}": brackets = max(0, brackets - 1)
                 default: break
@@ -340,14 +344,24 @@ public struct CSharpLexer {
     ].map { Array($0.unicodeScalars) }
 
     private func punctuatorLength(at start: Int) -> Int? {
-        for candidate in Self.punctuators where start + candidate.count <= limit {
-            guard scalars[start..<(start + candidate.count)].elementsEqual(candidate) else { continue }
+        guard let candidates = Self.punctuatorsByFirst[scalars[start]] else { return nil }
+        for candidate in candidates where start + candidate.count <= limit {
+            var matches = true
+            for (index, scalar) in candidate.enumerated() where scalars[start + index] != scalar {
+                matches = false
+                break
+            }
+            guard matches else { continue }
             // `a?.5:1` is a conditional with the real `.5`, not `?.`.
             if candidate == ["?", "."], peek(2).map({ ("0"..."9").contains($0) }) == true { continue }
             return candidate.count
         }
         return nil
     }
+
+    /// ``punctuators`` by their first scalar, longest first.
+    private static let punctuatorsByFirst: [Unicode.Scalar: [[Unicode.Scalar]]] = Dictionary(
+        grouping: punctuators, by: { $0[0] })
 
     /// C#'s reserved keywords (contextual keywords such as `var` are identifiers).
     static let keywords: Set<String> = [
@@ -367,9 +381,7 @@ public struct CSharpLexer {
     }
 
     private mutating func skipWhitespace() {
-        while offset < limit, scalars[offset].properties.isWhitespace || scalars[offset] == "\u{FEFF}" {
-            offset += 1
-        }
+        while offset < limit, Self.isWhitespace(scalars[offset]) { offset += 1 }
     }
 
     private func text(_ start: Int, _ end: Int) -> String {
@@ -379,6 +391,10 @@ public struct CSharpLexer {
     private func token(
         _ kind: CSharpToken.Kind, from start: Int, interpolation: [CSharpInterpolationPart]? = nil
     ) -> CSharpToken {
+        guard describesTokens else {
+            return CSharpToken(
+                kind: kind, text: "", start: start, end: offset, line: 0, column: 0, interpolation: interpolation)
+        }
         let (line, column) = lines.position(of: start)
         return CSharpToken(
             kind: kind, text: text(start, offset), start: start, end: offset, line: line, column: column,
@@ -404,11 +420,18 @@ public struct CSharpLexer {
         ("0"..."9").contains(scalar) || ("a"..."f").contains(scalar) || ("A"..."F").contains(scalar)
     }
 
+    static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.isASCII { return scalar == " " || ("\t"..."\r").contains(scalar) }
+        return scalar.properties.isWhitespace || scalar == "\u{FEFF}"
+    }
+
     static func isIdentifierStart(_ scalar: Unicode.Scalar) -> Bool {
-        scalar == "_" || scalar.properties.isAlphabetic
+        if scalar.isASCII { return ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || scalar == "_" }
+        return scalar.properties.isAlphabetic
     }
 
     static func isIdentifierPart(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.isASCII { return isIdentifierStart(scalar) || ("0"..."9").contains(scalar) }
         if isIdentifierStart(scalar) { return true }
         switch scalar.properties.generalCategory {
         case .decimalNumber, .nonspacingMark, .spacingMark, .connectorPunctuation, .format: return true

@@ -63,32 +63,37 @@ public enum PolicyExpression {
     /// The extent of the expression whose `@` is at `start` (`scalars[start + 1]` is `(` or `{`), read no further
     /// than `limit`.
     static func extent(in scalars: [Unicode.Scalar], lines: SourceLines, at start: Int, limit: Int) -> Extent {
-        var lexer = CSharpLexer(scalars: scalars, lines: lines, from: start + 1, to: limit)
-        var open: [(closer: String, token: CSharpToken)] = []
+        var lexer = CSharpLexer(scalars: scalars, lines: lines, from: start + 1, to: limit, describesTokens: false)
+        // Open brackets: the closing scalar each expects and where it was opened.
+        var open: [(closer: Unicode.Scalar, offset: Int)] = []
         var problems: [CSharpLexProblem] = []
-        func mismatch(_ message: String, _ token: CSharpToken) {
-            problems.append(
-                CSharpLexProblem(message: message, offset: token.start, line: token.line, column: token.column))
+        func place(_ offset: Int) -> String {
+            let (line, column) = lines.position(of: offset)
+            return "line \(line), column \(column)"
+        }
+        func mismatch(_ message: String, at offset: Int) {
+            let (line, column) = lines.position(of: offset)
+            problems.append(CSharpLexProblem(message: message, offset: offset, line: line, column: column))
         }
         while let token = lexer.next() {
-            guard token.kind == .punctuator else { continue }
-            switch token.text {
-            case "(": open.append((")", token))
-            case "[": open.append(("]", token))
-            case "{": open.append(("}", token))
+            guard token.kind == .punctuator, token.end == token.start + 1 else { continue }
+            let scalar = scalars[token.start]
+            switch scalar {
+            case "(": open.append((")", token.start))
+            case "[": open.append(("]", token.start))
+            case "{": open.append(("}", token.start))
             case ")", "]", "}":
-                if let last = open.last, last.closer != token.text {
-                    guard let match = open.lastIndex(where: { $0.closer == token.text }) else {
-                        mismatch("Unexpected '\(token.text)': no '\(opener(of: token.text))' is open here", token)
+                if let last = open.last, last.closer != scalar {
+                    guard let match = open.lastIndex(where: { $0.closer == scalar }) else {
+                        mismatch("Unexpected '\(scalar)': no '\(opener(of: scalar))' is open here", at: token.start)
                         continue
                     }
                     mismatch(
-                        "'\(token.text)' closes the '\(opener(of: token.text))' of line \(open[match].token.line), "
-                            + "column \(open[match].token.column), but '\(last.token.text)' of line "
-                            + "\(last.token.line), column \(last.token.column) is still open", token)
+                        "'\(scalar)' closes the '\(opener(of: scalar))' of \(place(open[match].offset)), but "
+                            + "'\(scalars[last.offset])' of \(place(last.offset)) is still open", at: token.start)
                     open.removeSubrange(match...)
                 } else if open.isEmpty {
-                    mismatch("Unexpected '\(token.text)': no '\(opener(of: token.text))' is open here", token)
+                    mismatch("Unexpected '\(scalar)': no '\(opener(of: scalar))' is open here", at: token.start)
                     continue
                 } else {
                     open.removeLast()
@@ -102,7 +107,7 @@ public enum PolicyExpression {
         return Extent(end: nil, problems: merged(lexer.problems, problems))
     }
 
-    private static func opener(of closer: String) -> String {
+    private static func opener(of closer: Unicode.Scalar) -> Unicode.Scalar {
         closer == ")" ? "(" : closer == "]" ? "[" : "{"
     }
 

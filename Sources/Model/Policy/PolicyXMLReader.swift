@@ -82,24 +82,25 @@ private struct Reader {
 
     mutating func run() {
         if count > 0, source[0] == "\u{FEFF}" { index = 1 }
+        // The text being read grows in a local, so that it is not accessed through `self` twice; markup (which may
+        // flush it) gets it back in `text`.
+        var pending = DecodedText()
         while index < count {
             let scalar = source[index]
             if scalar == "<" {
+                text = pending
                 markup()
-                continue
-            }
-            // The pending text is moved out while it grows, so that it is not accessed through `self` twice.
-            var pending = text
-            text = DecodedText()
-            if scalar == "&" {
+                pending = text
+                text = DecodedText()
+            } else if scalar == "&" {
                 entity(into: &pending)
             } else if format == .rawxml, PolicyExpression.starts(in: source, at: index, limit: count) {
                 expression(into: &pending, quote: nil)
             } else {
                 appendNormalizingLineEnd(into: &pending)
             }
-            text = pending
         }
+        text = pending
         flushText()
         if let innermost = stack.last, !swallowedToEnd {
             problem(
@@ -507,7 +508,7 @@ private struct Reader {
         _ value: DecodedText, in place: PolicyElementPlace?, liquid: Bool, findingExpressions: Bool
     ) {
         var expressions = value.expressions
-        if findingExpressions {
+        if findingExpressions, value.scalars.contains("@") {
             let found = PolicyExpression.ranges(in: value.scalars, lines: SourceLines(value.scalars))
             for lexical in found.problems where !decodeInExpressions {
                 problem(.expression(lexical.message), at: value.sources[lexical.offset], element: place)
@@ -646,7 +647,10 @@ private struct Reader {
     }
 
     static func isNameStart(_ scalar: Unicode.Scalar) -> Bool {
-        scalar == "_" || scalar == ":" || scalar.properties.isAlphabetic
+        if scalar.isASCII {
+            return ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || scalar == "_" || scalar == ":"
+        }
+        return scalar.properties.isAlphabetic
     }
 
     static func isNameChar(_ scalar: Unicode.Scalar) -> Bool {
