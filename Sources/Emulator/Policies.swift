@@ -38,7 +38,7 @@ struct PolicyDocument: Sendable {
             throw ARMError.validation(target: "format", message: "Invalid policy format '\(format)'.")
         }
         let scan = PolicyXMLReader.read(value, format: textFormat)
-        if let problem = firstReported(scan.problems) { throw problem.armError }
+        if let problem = firstReported(scan.problems) { throw problem.armError(in: value) }
         guard let rootElement = scan.rootElement, rootElement.name == root else {
             let found = scan.rootElement?.name ?? ""
             throw ARMError.validation(
@@ -141,17 +141,21 @@ extension PolicyProblem {
     /// `representation`, apim-rest.md §11.1), or an expression error in the element style of the referential checks
     /// ("Error in element 'choose' on line 15, column 4: Unterminated string literal. …",
     /// azure-api-management-devops-resource-kit #350).
-    fileprivate var armError: ARMError {
+    fileprivate func armError(in text: String) -> ARMError {
         if case .expression(let message) = kind, let element {
             return ARMError.validation(
                 target: element.name,
                 message: "Error in element '\(element.name)' on line \(element.line), column \(element.nameColumn): "
                     + message)
         }
-        var position = column
+        var (line, position) = (line, column)
         switch kind {
         case .strayEndTag, .mismatchedEndTag: position += 2
         case .multipleRoots, .malformedEntity, .undeclaredEntity: position += 1
+        case .unclosedElement:
+            // .NET reports the end of the text, just past its last character.
+            let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+            (line, position) = (lines.count, (lines.last?.unicodeScalars.count ?? 0) + 1)
         default: break
         }
         return ARMError.validation(
