@@ -147,6 +147,17 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "PolicyAgreementTests",
+            dependencies: [
+                "Model", "Manifests", "Planner", "Emulator", "Executor", "ManagementClient", "Reconcile",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "ManagementClientTests",
             dependencies: [
                 "ManagementClient", "Emulator", "Model",

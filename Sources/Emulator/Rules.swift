@@ -732,10 +732,8 @@ extension EmulatorStore {
         let displayName = entity.properties["displayName"]?.stringValue?.lowercased()
         for candidate in state.entities.values.sorted(by: { $0.seq < $1.seq }) {
             if policyKinds.contains(candidate.kind), entity.kind != "loggers" {
-                guard let text = candidate.properties["value"]?.stringValue,
-                    let document = try? XMLReader.parse(text, format: .xml)
-                else { continue }
-                let policy = PolicyDocument(stored: text, document: document)
+                guard let text = candidate.properties["value"]?.stringValue else { continue }
+                let policy = PolicyDocument(storedText: text)
                 let hit = policy.references(resolve: { self.namedValueText($0) }).contains { reference in
                     switch (reference.kind, entity.kind) {
                     case (.namedValue, "namedValues"): return reference.id.lowercased() == displayName

@@ -16,27 +16,31 @@ enum ReferenceResolver {
             }
             state.insert(resource)
         }
-        var namedValues: [String: ResourceID] = [:]
+        // APIM matches `{{name}}` to display names regardless of case, and refuses two that differ only by case.
+        var namedValues: [String: (id: ResourceID, displayName: String)] = [:]
         for resource in state.resources(of: .namedValue) {
             guard let displayName = resource.properties["displayName"]?.stringValue else { continue }
-            if let other = namedValues[displayName] {
+            if let other = namedValues[displayName.lowercased()] {
                 diagnostics.append(
                     .error(
-                        "named value displayName '\(displayName)' is already used by \(other); display names must be unique",
+                        other.displayName == displayName
+                            ? "named value displayName '\(displayName)' is already used by \(other.id); display names must be unique"
+                            : "named value displayName '\(displayName)' is already used by \(other.id) ('\(other.displayName)'); "
+                                + "APIM matches display names regardless of case, so they must differ in more than case",
                         at: resource.origin))
             }
-            namedValues[displayName] = resource.id
+            namedValues[displayName.lowercased()] = (resource.id, displayName)
         }
         var dependencies: [ResourceID: Set<ResourceID>] = [:]
         for reference in references {
             let target: ResourceID
             switch reference.target {
             case .namedValue(let displayName):
-                guard let id = namedValues[displayName] else {
+                guard let id = namedValues[displayName.lowercased()]?.id else {
                     diagnostics.append(
                         .error(
                             "\(reference.role) refers to unknown named value '\(displayName)'"
-                                + Suggestions.hint(for: displayName, in: namedValues.keys.sorted()),
+                                + Suggestions.hint(for: displayName, in: namedValues.values.map(\.displayName).sorted()),
                             at: reference.location))
                     continue
                 }

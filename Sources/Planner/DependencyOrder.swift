@@ -16,7 +16,9 @@ enum DependencyOrder {
         }
         var displayNames: [String: ResourceID] = [:]
         for resource in live.resources(of: .namedValue) {
-            if let name = resource.properties["displayName"]?.stringValue { displayNames[name] = resource.id }
+            if let name = resource.properties["displayName"]?.stringValue {
+                displayNames[name.lowercased()] = resource.id
+            }
         }
         // ARM ids are case-insensitive: references resolve to the deleted resource whatever their case.
         var deleteByPath: [String: ResourceID] = [:]

@@ -3,6 +3,7 @@ import Model
 /// What live resources depend on, read from their ids, properties and policies as their kinds' descriptors
 /// describe them, so deletes run dependants first.
 enum LiveDependencies {
+    /// `namedValuesByDisplayName` is keyed by lowercased display name: APIM matches `{{name}}` regardless of case.
     static func of(_ resource: Resource, namedValuesByDisplayName: [String: ResourceID]) -> Set<ResourceID> {
         var result: Set<ResourceID> = []
         let id = resource.id
@@ -21,7 +22,7 @@ enum LiveDependencies {
         if descriptor.holdsPolicyDocument, let text = properties["value"]?.stringValue {
             let scan = PolicyScanner.scan(text)
             for reference in scan.namedValueReferences {
-                if let target = namedValuesByDisplayName[reference.name] { result.insert(target) }
+                if let target = namedValuesByDisplayName[reference.name.lowercased()] { result.insert(target) }
             }
             for element in scan.elements {
                 for attribute in element.attributes where !attribute.isExpression && !attribute.value.contains("{{") {

@@ -9,8 +9,11 @@ enum PropertyComparison {
         if descriptor.holdsPolicyDocument {
             let want = desired.properties["value"]?.stringValue ?? ""
             let have = live.properties["value"]?.stringValue ?? ""
-            if !PolicyCanonicalizer.equivalent(want, have) {
-                changes += PolicyCanonicalizer.diff(have, want)
+            // The format each side was written or read in (none: unknown, read tolerantly).
+            let wantFormat = desired.properties["format"]?.stringValue.flatMap(PolicyFormat.init(rawValue:))
+            let haveFormat = live.properties["format"]?.stringValue.flatMap(PolicyFormat.init(rawValue:))
+            if !PolicyCanonicalizer.equivalent(want, have, lhsFormat: wantFormat, rhsFormat: haveFormat) {
+                changes += PolicyCanonicalizer.diff(have, want, beforeFormat: haveFormat, afterFormat: wantFormat)
             }
         }
         for key in descriptor.managedFields where key != "value" || !descriptor.holdsPolicyDocument {

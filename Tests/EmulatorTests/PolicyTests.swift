@@ -77,6 +77,10 @@ import Testing
             let unclosed = try await arm.put("policies/policy", ["value": "<policies><inbound>"])
             #expect(unclosed.status == 400)
             #expect(unclosed.firstDetail?["target"]?.stringValue == "representation")
+            #expect(
+                unclosed.firstDetail?["message"]?.stringValue
+                    == "Unexpected end of file has occurred. The following elements are not closed: inbound, policies. "
+                    + "Line 1, position 20.")
 
             let fragmentAsPolicies = try await arm.put("policyFragments/frag", ["value": "<policies />"])
             #expect(fragmentAsPolicies.status == 400)
@@ -195,6 +199,67 @@ import Testing
             #expect(try await arm.call(.delete, "policyFragments/auth", headers: ["If-Match": "*"]).status == 200)
             #expect(try await arm.call(.delete, "namedValues/env", headers: ["If-Match": "*"]).status == 200)
             #expect(try await arm.call(.delete, "backends/aoai-prod", headers: ["If-Match": "*"]).status == 200)
+        }
+    }
+
+    @Test func roughEdge9_liquidTemplatesAndBracesThatNameNoNamedValueNeedNoNamedValue() async throws {
+        try await withEmulator { arm in
+            let policy = """
+                <policies>
+                  <inbound>
+                    <set-variable name="target" value="{{queue|topic}}" />
+                    <set-variable name="pairs" value="@{ var d = new Dictionary<string,string> {{"a", "b"}}; return d.Count; }" />
+                    <set-body template="liquid">{"id": "{{body.id}}", "path": "{{context.Request.OriginalUrl.Path}}"}</set-body>
+                  </inbound>
+                </policies>
+                """
+            let put = try await arm.put("policies/policy", ["format": "rawxml", "value": .string(policy)])
+            #expect(put.status == 200, "\(put.text)")
+        }
+    }
+
+    @Test func roughEdge9_namedValuesAreMatchedCaseInsensitively() async throws {
+        try await withEmulator { arm in
+            try await arm.put("namedValues/aoai-key", ["displayName": "AOAI-Key", "value": "k"])
+            let put = try await arm.put(
+                "policies/policy",
+                [
+                    "value":
+                        "<policies><inbound><set-header name=\"k\"><value>{{aoai-key}}</value></set-header></inbound></policies>"
+                ])
+            #expect(put.status == 200, "\(put.text)")
+            let twin = try await arm.put("namedValues/other", ["displayName": "aoai-KEY", "value": "k"])
+            #expect(twin.status == 400)
+            #expect(twin.firstDetail?["message"]?.stringValue == "Property with the same name already exist.")
+        }
+    }
+
+    @Test func expressionsAreReadAsCSharp() async throws {
+        try await withEmulator { arm in
+            // Issue 12: comments such as `// 1) …` inside a block closed the expression early.
+            let commented = """
+                <policies>
+                  <inbound>
+                    <set-variable name="route" value="@{
+                      // 1) read the deployment (this ) is a comment)
+                      /* 2) } and " too */
+                      return context.Request.MatchedParameters.GetValueOrDefault("deployment-id", "");
+                    }" />
+                  </inbound>
+                </policies>
+                """
+            let accepted = try await arm.put("policies/policy", ["format": "rawxml", "value": .string(commented)])
+            #expect(accepted.status == 200, "\(accepted.text)")
+
+            // A C# lexical error is reported as APIM compiles expressions: in the element style, at the element.
+            let unterminated =
+                "<policies>\n  <inbound>\n    <set-body>@{ var s = \"open;\n return s; }</set-body>\n  </inbound>\n</policies>"
+            let rejected = try await arm.put("policies/policy", ["format": "rawxml", "value": .string(unterminated)])
+            #expect(rejected.status == 400)
+            #expect(rejected.firstDetail?["target"]?.stringValue == "set-body")
+            #expect(
+                rejected.firstDetail?["message"]?.stringValue
+                    == "Error in element 'set-body' on line 3, column 6: " + CSharpLexer.unterminatedStringMessage)
         }
     }
 

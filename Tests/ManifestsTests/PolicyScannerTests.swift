@@ -50,6 +50,53 @@ import Testing
         #expect(scan.problems.first.map { [$0.line, $0.column] } == [3, 1])
     }
 
+    @Test func roughEdge9_liquidTemplatesHoldNoNamedValueReferences() {
+        let scan = PolicyScanner.scan(
+            """
+            <policies>
+              <inbound>
+                <set-header name="x-env"><value>{{env}}</value></set-header>
+                <set-body template="liquid">{"name": "{{body.name}}", "user": "{{context.User.Email}}"}</set-body>
+              </inbound>
+            </policies>
+            """)
+        #expect(scan.problems.isEmpty, "\(scan.problems)")
+        #expect(scan.namedValueReferences.map(\.name) == ["env"])
+    }
+
+    @Test func roughEdge9_bracesThatCannotNameANamedValueAreNotReferences() {
+        let scan = PolicyScanner.scan(
+            """
+            <policies>
+              <inbound>
+                <set-variable name="target" value="{{queue|topic}}" />
+                <set-variable name="pairs" value="@{ var d = new Dictionary<string,string> {{"a", "b"}}; return d.Count; }" />
+              </inbound>
+            </policies>
+            """)
+        #expect(scan.problems.isEmpty, "\(scan.problems)")
+        #expect(scan.namedValueReferences.isEmpty, "\(scan.namedValueReferences)")
+    }
+
+    @Test func roughEdge9_anUnclosedDoubleBraceIsOneProblemAtItsPlace() {
+        let scan = PolicyScanner.scan(
+            """
+            <policies>
+              <inbound>
+                <set-backend-service backend-id="{{aoai-backend" />
+                <set-header name="a"><value>one</value></set-header>
+                <set-header name="b"><value>two</value></set-header>
+              </inbound>
+            </policies>
+            """)
+        #expect(scan.problems.map(\.message) == ["'{{aoai-backend' is never closed by '}}'"])
+        #expect(scan.problems.map { [$0.line, $0.column] } == [[3, 38]])
+        #expect(
+            scan.elements.map(\.name) == [
+                "policies", "inbound", "set-backend-service", "set-header", "value", "set-header", "value",
+            ])
+    }
+
     @Test func ignoresReferencesInComments() {
         let scan = PolicyScanner.scan("<!-- {{old}} <set-backend-service backend-id=\"x\" /> --><policies />")
         #expect(scan.namedValueReferences.isEmpty)

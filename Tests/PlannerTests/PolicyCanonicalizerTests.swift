@@ -67,6 +67,31 @@ import Testing
             ])
     }
 
+    @Test func roughEdge8_insertingASiblingIsExactlyOneInsertion() {
+        let before =
+            "<policies><inbound><base /><set-header name=\"a\"><value>1</value></set-header></inbound></policies>"
+        let after =
+            "<policies><inbound><base /><set-header name=\"b\"><value>2</value></set-header>"
+            + "<set-header name=\"a\"><value>1</value></set-header></inbound></policies>"
+        #expect(
+            PolicyCanonicalizer.diff(before, after) == [
+                FieldChange(
+                    path: "inbound/set-header[1]", before: nil,
+                    after: "<set-header name=\"b\"><value>2</value></set-header>")
+            ])
+        // And at the end of a longer run of siblings, removed again: one removal.
+        let three =
+            "<policies><inbound><rate-limit calls=\"1\" renewal-period=\"1\" /><rate-limit calls=\"2\" renewal-period=\"1\" /><rate-limit calls=\"3\" renewal-period=\"1\" /></inbound></policies>"
+        let two =
+            "<policies><inbound><rate-limit calls=\"2\" renewal-period=\"1\" /><rate-limit calls=\"3\" renewal-period=\"1\" /></inbound></policies>"
+        #expect(
+            PolicyCanonicalizer.diff(three, two) == [
+                FieldChange(
+                    path: "inbound/rate-limit[1]", before: "<rate-limit calls=\"1\" renewal-period=\"1\" />", after: nil
+                )
+            ])
+    }
+
     @Test func textChangesInsideExpressionsAreReal() {
         let before = "<policies><inbound><set-body>@(\"a\")</set-body></inbound></policies>"
         let after = "<policies><inbound><set-body>@(\"b\")</set-body></inbound></policies>"

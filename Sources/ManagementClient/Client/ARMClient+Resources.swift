@@ -2,12 +2,13 @@ import Model
 
 /// Typed operations by ``ResourceID`` and ``ResourceKind``, derived from `ResourceKind.pathTemplate` alone.
 extension ARMClient {
-    /// Policies are read as raw XML (`format=rawxml`) so they round-trip as written.
+    /// Policies and policy fragments are read as raw XML (`format=rawxml`), the format apimsync writes them in, so
+    /// they round-trip as written.
     private func readQuery(_ kind: ResourceKind) -> [(String, String)] {
-        kind.isPolicy ? [("format", "rawxml")] : []
+        kind.descriptor.holdsPolicyDocument ? [("format", "rawxml")] : []
     }
 
-    /// `GET` one entity (policies with `format=rawxml`).
+    /// `GET` one entity (policies and fragments with `format=rawxml`).
     public func get(_ id: ResourceID) async throws -> ARMResponse {
         try await get(id.armPath, query: readQuery(id.kind))
     }

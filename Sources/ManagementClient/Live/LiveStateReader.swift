@@ -3,7 +3,8 @@ import Model
 /// Reads the live state of the entities a plan needs, with as few calls as the data allows: one list per kind
 /// (all pages), per-API and per-product lists only for the APIs and products the manifests describe,
 /// `allPolicies` to learn which policy scopes exist, and a GET (`format=rawxml`) only for those policies'
-/// content. Lists run concurrently within the client's pacing.
+/// content, and for each policy fragment the list did not return in `rawxml` (the specification's fragment list has
+/// no `format`). Lists run concurrently within the client's pacing.
 public struct LiveStateReader: Sendable {
     /// What the read found, and which kinds it could not list completely.
     public struct Result: Sendable {
@@ -143,6 +144,12 @@ public struct LiveStateReader: Sendable {
                     if let next { group.addTask { await page(next, kind: kind, parents: parents) } }
                     listChildren(of: resources.map(\.id))
                     if next == nil, parents.isEmpty { completeLists.insert(kind) }
+                    // Fragments are written as rawxml: compare them in rawxml, or entities inside their
+                    // expressions (`&lt;` in a C# string) read back escaped and differ forever.
+                    for listed in resources
+                    where kind.descriptor.holdsPolicyDocument && listed.properties["format"]?.stringValue != "rawxml" {
+                        group.addTask { await policy(listed.id) }
+                    }
                 case .policyScopes(let scopes?):
                     let targets = policyTargets(request: request, scopes: scopes, state: state)
                     for id in targets { group.addTask { await policy(id) } }
@@ -203,7 +210,7 @@ public struct LiveStateReader: Sendable {
         return probe
     }
 
-    /// A policy's content in `rawxml` (nothing when the scope has no policy).
+    /// A policy's or fragment's content in `rawxml` (nothing when the scope has no policy).
     private func policy(_ id: ResourceID) async -> Outcome {
         do {
             guard let response = try await client.getIfExists(id.armPath, query: [("format", "rawxml")]) else {
