@@ -117,21 +117,46 @@ let package = Package(
         .testTarget(
             name: "PlannerTests", dependencies: ["Planner", "Model"], exclude: ["Snapshots"],
             swiftSettings: strictSettings),
+        // Shared by the test targets: fixtures, an emulator harness on port 0 with structured shutdown, a copy of
+        // the lab, the built executable run as a child process.
+        .target(
+            name: "TestSupport",
+            dependencies: ["Emulator", "ManagementClient", "Manifests", "Model", "Planner", "Executor", "Reconcile"],
+            path: "Tests/TestSupport",
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "ExecutorTests",
+            dependencies: ["Executor", "Planner", "Model", "ManagementClient"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "EndToEndTests",
             dependencies: [
-                "Executor", "Planner", "Manifests", "Model", "YAML", "Emulator", "ManagementClient", "Controller",
-                "Reconcile",
+                "TestSupport", "Executor", "Planner", "Manifests", "Model", "Emulator", "ManagementClient", "Reconcile",
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "CommandLineTests",
+            dependencies: [
+                "TestSupport", "Planner", "Model", "YAML", "Emulator", "ManagementClient", "Executor",
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ControllerTests",
+            dependencies: [
+                "TestSupport", "Controller", "Planner", "Model", "Emulator", "ManagementClient", "Reconcile",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "ManifestsTests",
-            dependencies: ["Manifests", "Model", "YAML"],
+            dependencies: ["TestSupport", "Manifests", "Model", "YAML"],
             exclude: ["Goldens"],
             swiftSettings: strictSettings
         ),

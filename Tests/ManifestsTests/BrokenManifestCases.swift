@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// One broken repository and exactly what `validate` must say about it.

@@ -1,6 +1,7 @@
 import Foundation
 import Manifests
 import Model
+import TestSupport
 import Testing
 
 /// `kind: Group`: custom and external groups, and product links to groups declared or not.

@@ -1,6 +1,7 @@
 import Foundation
 import Manifests
 import Model
+import TestSupport
 import Testing
 
 /// Exported repositories: ARM ids become names, secrets become environment references, and what is written

@@ -1,6 +1,7 @@
 import Foundation
 import Manifests
 import Model
+import TestSupport
 import Testing
 
 /// One gateway repository whose whole rendered expansion is kept as a golden file under `Goldens/`.
@@ -186,8 +187,9 @@ extension GatewayGoldenCase {
     @Test func labExpansionMatchesItsGolden() throws {
         let result = ManifestLoader(configPath: RepositoryTests.labConfig).load()
         #expect(result.diagnostics.isEmpty)
+        // The golden names the lab's files as they are in the repository: manifests/…
         let text = DesiredStateRenderer.render(result.state).replacingOccurrences(
-            of: RepositoryTests.projectRoot + "/", with: "")
+            of: TestPaths.lab.path + "/", with: "manifests/")
         try Goldens.expect(text, matches: "lab.yaml")
     }
 }

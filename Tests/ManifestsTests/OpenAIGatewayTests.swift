@@ -1,6 +1,7 @@
 import Foundation
 import Manifests
 import Model
+import TestSupport
 import Testing
 
 /// A valid gateway the broken cases are made of; line numbers matter to the expectations below.

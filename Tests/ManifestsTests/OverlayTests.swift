@@ -1,6 +1,7 @@
 import Foundation
 import Manifests
 import Model
+import TestSupport
 import Testing
 
 /// Environment overlays: merged into the manifest they name for that environment only, and every mistake in one

@@ -1,5 +1,6 @@
 import Manifests
 import Model
+import TestSupport
 import Testing
 
 /// How `validate` resolves `{{named value}}` references in policies, as APIM does.

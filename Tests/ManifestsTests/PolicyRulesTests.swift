@@ -1,6 +1,7 @@
 import Foundation
 import Manifests
 import Model
+import TestSupport
 import Testing
 
 /// `policyRules` in `apimsync.yaml`: team rules every policy document is checked against by `validate`.

@@ -1,16 +1,14 @@
 import Foundation
 import Manifests
 import Model
+import TestSupport
 import Testing
 
 @Suite struct RepositoryTests {
-    /// The repository's own folder, found from this file's path.
-    static let projectRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().path
-    /// The reference lab, written with `kind: OpenAIGateway`.
-    static let labConfig = projectRoot + "/manifests/apimsync.yaml"
+    /// The tests' copy of the reference lab (`manifests/`), written with `kind: OpenAIGateway`.
+    static let labConfig = TestPaths.lab.appendingPathComponent("apimsync.yaml").path
     /// The same lab written with plain kinds only, a repository of its own.
-    static let plainConfig = projectRoot + "/manifests/examples/plain/apimsync.yaml"
+    static let plainConfig = TestPaths.lab.appendingPathComponent("examples/plain/apimsync.yaml").path
 
     @Test(arguments: [labConfig, plainConfig])
     func referenceLabIsValidInEveryEnvironment(_ configPath: String) throws {

@@ -1,11 +1,12 @@
 import Foundation
+import TestSupport
 import Testing
 import YAML
 
 /// The files under `deploy/` are parsed, and every `apimsync …` command they run is accepted by the real CLI, so a
 /// renamed flag cannot silently break a team's pipeline.
 @Suite struct DeployFilesTests {
-    static let deploy = LabHarness.repositoryManifests.deletingLastPathComponent().appendingPathComponent("deploy")
+    static let deploy = TestPaths.tests.deletingLastPathComponent().appendingPathComponent("deploy")
 
     static let yamlFiles = [
         "kubernetes/apimsync-reconcile.yaml", "kubernetes/apimsync-controller.yaml", "github/apimsync.yml",
@@ -47,7 +48,7 @@ import YAML
         #expect(args.first == "apply")
         #expect(args.contains("--auto-approve"))
         #expect(args.contains("--log-format"))
-        try #require(FileManager.default.isExecutableFile(atPath: CrashRecoveryTests.binary.path))
+        try #require(FileManager.default.isExecutableFile(atPath: TestPaths.binary.path))
         let output = try await Self.run(args.map { $0 == "/repo/apimsync.yaml" ? "/nonexistent/apimsync.yaml" : $0 })
         #expect(output.contains("cannot read the configuration '/nonexistent/apimsync.yaml'"), "\(output)")
     }
@@ -62,7 +63,7 @@ import YAML
         #expect(container["readinessProbe"]?["httpGet"]?["path"]?.scalar?.text == "/readyz")
         let args = container["args"]?.sequence?.compactMap { $0.scalar?.text } ?? []
         #expect(args.first == "controller")
-        try #require(FileManager.default.isExecutableFile(atPath: CrashRecoveryTests.binary.path))
+        try #require(FileManager.default.isExecutableFile(atPath: TestPaths.binary.path))
         let output = try await Self.run(
             args.map { $0 == "/repo/current/apimsync.yaml" ? "/nonexistent/apimsync.yaml" : $0 })
         #expect(output.contains("cannot read the configuration '/nonexistent/apimsync.yaml'"), "\(output)")
@@ -76,11 +77,11 @@ import YAML
     }
 
     static func run(_ arguments: [String]) async throws -> String {
-        try await ChildProcess.run(CrashRecoveryTests.binary, arguments).output
+        try await ChildProcess.run(TestPaths.binary, arguments).output
     }
 
     @Test func everyCommandLineIsAcceptedByTheCLI() async throws {
-        try #require(FileManager.default.isExecutableFile(atPath: CrashRecoveryTests.binary.path))
+        try #require(FileManager.default.isExecutableFile(atPath: TestPaths.binary.path))
         var checked = 0
         for file in Self.yamlFiles {
             let text = try String(contentsOf: Self.deploy.appendingPathComponent(file), encoding: .utf8)

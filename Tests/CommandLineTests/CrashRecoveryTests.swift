@@ -2,25 +2,16 @@ import Emulator
 import Foundation
 import Model
 import Planner
+import TestSupport
 import Testing
 
 /// `apimsync apply` killed with SIGKILL in the middle of a run, then run again: APIM ends up exactly as the
 /// manifests say, with nothing lost and nothing twice.
 @Suite struct CrashRecoveryTests {
-    /// The `apimsync` executable next to the test bundle (built by `swift build`, which `.ci/run` runs first).
-    static var binary: URL {
-        let bundle = URL(fileURLWithPath: CommandLine.arguments[0])
-        var directory = bundle.deletingLastPathComponent()
-        if directory.lastPathComponent == "MacOS" || directory.path.hasSuffix(".xctest/Contents") {
-            directory = directory.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        }
-        return directory.appendingPathComponent("apimsync")
-    }
-
     @Test func killedApplyConvergesOnTheNextRun() async throws {
         try #require(
-            FileManager.default.isExecutableFile(atPath: Self.binary.path),
-            "build the executable first (swift build): \(Self.binary.path)")
+            FileManager.default.isExecutableFile(atPath: TestPaths.binary.path),
+            "build the executable first (swift build): \(TestPaths.binary.path)")
         var options = EmulatorOptions()
         options.latency = LatencySpec(meanMilliseconds: 60)
         let lab = try await LabHarness(options: options)
@@ -29,7 +20,7 @@ import Testing
 
         func apply() throws -> ChildProcess {
             try ChildProcess.start(
-                Self.binary,
+                TestPaths.binary,
                 ["apply", "--config", lab.configPath, "--env", "ci", "--auto-approve", "--concurrency", "1"],
                 environment: [
                     "APIMSYNC_TOKEN": "test-token",

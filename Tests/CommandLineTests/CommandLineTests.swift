@@ -4,16 +4,17 @@ import Foundation
 import ManagementClient
 import Model
 import Planner
+import TestSupport
 import Testing
 
 /// The built `apimsync` executable, run as a user would.
 @Suite struct CommandLineTests {
     func run(_ arguments: [String], environment: [String: String]) async throws -> (status: Int32, output: String) {
-        try await ChildProcess.run(CrashRecoveryTests.binary, arguments, environment: environment)
+        try await ChildProcess.run(TestPaths.binary, arguments, environment: environment)
     }
 
     @Test func authCheckReadsTheTargetFromTheEnvironmentAndNeverPrintsTheToken() async throws {
-        try #require(FileManager.default.isExecutableFile(atPath: CrashRecoveryTests.binary.path))
+        try #require(FileManager.default.isExecutableFile(atPath: TestPaths.binary.path))
         let lab = try await LabHarness()
         try lab.addEndpointEnvironment()
         let good = try await run(
@@ -37,7 +38,7 @@ import Testing
     }
 
     @Test func validateShowsTheSourceLineAndACaretAndExitsOne() async throws {
-        try #require(FileManager.default.isExecutableFile(atPath: CrashRecoveryTests.binary.path))
+        try #require(FileManager.default.isExecutableFile(atPath: TestPaths.binary.path))
         let lab = try await LabHarness()
         await lab.shutdown()
         let bad = URL(fileURLWithPath: lab.configPath).deletingLastPathComponent().appendingPathComponent(
@@ -59,7 +60,7 @@ import Testing
     }
 
     @Test func secretValuesNeverAppearInAnyOutputOrPlanFile() async throws {
-        try #require(FileManager.default.isExecutableFile(atPath: CrashRecoveryTests.binary.path))
+        try #require(FileManager.default.isExecutableFile(atPath: TestPaths.binary.path))
         let lab = try await LabHarness()
         try lab.addEndpointEnvironment()
         let first = "InstrumentationKey=first-Secret-4711"
@@ -101,7 +102,7 @@ import Testing
     }
 
     @Test func applyToAnARMTargetRefusesWithoutApprovalWhenNotOnATerminal() async throws {
-        try #require(FileManager.default.isExecutableFile(atPath: CrashRecoveryTests.binary.path))
+        try #require(FileManager.default.isExecutableFile(atPath: TestPaths.binary.path))
         let lab = try await LabHarness()
         try lab.addEndpointEnvironment()
         let before = await lab.writes()
@@ -118,34 +119,34 @@ import Testing
     /// drift at once, SIGTERM stops it with status 0, and neither its log nor its endpoints show a secret.
     @Test(.timeLimit(.minutes(1)))
     func controllerConvergesCorrectsDriftOnRequestAndStopsOnSIGTERM() async throws {
-        try #require(FileManager.default.isExecutableFile(atPath: CrashRecoveryTests.binary.path))
+        try #require(FileManager.default.isExecutableFile(atPath: TestPaths.binary.path))
         let lab = try await LabHarness()
         try lab.addEndpointEnvironment()
         let secret = "InstrumentationKey=controller-Secret-2718"
         let child = try ChildProcess.start(
-            CrashRecoveryTests.binary,
+            TestPaths.binary,
             [
                 "controller", "--config", lab.configPath, "--env", "ci", "--interval", "1h", "--listen", "127.0.0.1:0",
                 "--log-format", "json", "--trigger-gap", "0s",
             ],
             environment: ["APIMSYNC_TOKEN": "test-token", "APPINSIGHTS_CONNECTION_STRING": secret])
         var port: Int?
-        try await ControllerTests.waitUntil {
+        try await Eventually.waitUntil {
             port = child.outputSoFar().firstMatch(of: /listening on 127\.0\.0\.1:(\d+)/).flatMap { Int($0.1) }
             return port != nil
         }
         let base = "http://127.0.0.1:\(try #require(port))"
-        try await ControllerTests.waitUntil { (try? await ControllerTests.get(base + "/readyz").status) == 200 }
+        try await Eventually.waitUntil { (try? await TestTools.get(base + "/readyz").status) == 200 }
         #expect(try await lab.client.listValue(namedValue: "appinsights-connection-string") == secret)
         #expect(try await lab.plan().0.changes.isEmpty)
 
-        let id = try await ControllerTests.drift(lab)
+        let id = try await lab.driftFirstBackend()
         _ = try await AsyncHTTPTransport.shared.send(
             TransportRequest(method: "POST", url: base + "/reconcile"), timeout: .seconds(5))
-        try await ControllerTests.waitUntil { (try? await lab.plan().0.changes.isEmpty) == true }
+        try await Eventually.waitUntil { (try? await lab.plan().0.changes.isEmpty) == true }
         #expect(try await lab.client.get(id).properties?["url"]?.stringValue != "https://drifted.example.com/openai")
-        let status = String(decoding: try await ControllerTests.get(base + "/status").body, as: UTF8.self)
-        let metrics = String(decoding: try await ControllerTests.get(base + "/metrics").body, as: UTF8.self)
+        let status = String(decoding: try await TestTools.get(base + "/status").body, as: UTF8.self)
+        let metrics = String(decoding: try await TestTools.get(base + "/metrics").body, as: UTF8.self)
 
         child.process.terminate()
         let result = await child.finished()
@@ -169,13 +170,12 @@ import Testing
     /// on the plain lab plus every kind with every optional field (Fixtures/every-field.yaml).
     @Test(arguments: [false, true])
     func exportWritesARepositoryThatPlansNoChangesAgainstItsSource(everyField: Bool) async throws {
-        try #require(FileManager.default.isExecutableFile(atPath: CrashRecoveryTests.binary.path))
+        try #require(FileManager.default.isExecutableFile(atPath: TestPaths.binary.path))
         let lab = try await LabHarness(repository: everyField ? "examples/plain" : "")
         try lab.addEndpointEnvironment()
         if everyField {
             try FileManager.default.copyItem(
-                at: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-                    .appendingPathComponent("Fixtures/every-field.yaml"),
+                at: TestPaths.fixtures.appendingPathComponent("every-field.yaml"),
                 to: URL(fileURLWithPath: lab.configPath).deletingLastPathComponent()
                     .appendingPathComponent("resources/every-field.yaml"))
         }
@@ -212,14 +212,14 @@ import Testing
     /// A pull-request plan narrowed to what changed since a git ref: only the resources built from changed files
     /// are read and planned, with a note that deletions are not; a change to apimsync.yaml plans everything.
     @Test func planChangedSinceReadsAndPlansOnlyWhatTheChangeTouched() async throws {
-        try #require(FileManager.default.isExecutableFile(atPath: CrashRecoveryTests.binary.path))
+        try #require(FileManager.default.isExecutableFile(atPath: TestPaths.binary.path))
         let lab = try await LabHarness()
         try lab.addEndpointEnvironment()
         let (initial, desired) = try await lab.plan()
         #expect(await lab.apply(initial, desired: desired).succeeded)
         let repository = lab.root.appendingPathComponent("manifests").path
         for arguments in [["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "lab"]] {
-            try await ControllerTests.git(["-C", repository] + arguments)
+            try await TestTools.git(["-C", repository] + arguments)
         }
         try lab.edit(
             "resources/backends.yaml", replacing: "description: Azure OpenAI instance apimaoai01",
@@ -249,7 +249,7 @@ import Testing
     /// Bootstrapping without any repository yet: the target comes from flags, and the exported apimsync.yaml
     /// names it, so the new repository plans against the same service.
     @Test func exportFromFlagsNamesTheTargetInTheNewRepository() async throws {
-        try #require(FileManager.default.isExecutableFile(atPath: CrashRecoveryTests.binary.path))
+        try #require(FileManager.default.isExecutableFile(atPath: TestPaths.binary.path))
         let lab = try await LabHarness()
         let (initial, desired) = try await lab.plan()
         #expect(await lab.apply(initial, desired: desired).succeeded)
@@ -279,7 +279,7 @@ import Testing
     /// A read that fails (here: a token APIM refuses) makes no plan: exit 1, the cause once for all the calls it
     /// broke, no "create" for what could not be seen, and the token never printed.
     @Test func aFailedLiveReadMakesNoPlanAndNoApply() async throws {
-        try #require(FileManager.default.isExecutableFile(atPath: CrashRecoveryTests.binary.path))
+        try #require(FileManager.default.isExecutableFile(atPath: TestPaths.binary.path))
         let lab = try await LabHarness()
         try lab.addEndpointEnvironment()
         let environment = ["APIMSYNC_TOKEN": "wrong-token-31337"]
@@ -298,7 +298,7 @@ import Testing
     /// A repository whose apimsync.yaml sits in the current folder with a bare state-file name (the layout
     /// `apimsync export` writes): apply, plan and export all run there.
     @Test func aRepositoryInTheCurrentFolderWithABareStateFileWorks() async throws {
-        try #require(FileManager.default.isExecutableFile(atPath: CrashRecoveryTests.binary.path))
+        try #require(FileManager.default.isExecutableFile(atPath: TestPaths.binary.path))
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("apimsync-cwd-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }
         try FileManager.default.createDirectory(
@@ -314,7 +314,7 @@ import Testing
         """.write(to: root.appendingPathComponent("apimsync.yaml"), atomically: true, encoding: .utf8)
         try "apiVersion: apimsync/v1\nkind: Tag\nmetadata: { name: t }\nspec: { displayName: T }\n".write(
             to: root.appendingPathComponent("resources/tags.yaml"), atomically: true, encoding: .utf8)
-        let binary = CrashRecoveryTests.binary
+        let binary = TestPaths.binary
         let applied = try await ChildProcess.run(binary, ["apply"], directory: root)
         #expect(applied.status == 0 && applied.output.contains("1 applied"), "\(applied.output)")
         #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("state.json").path))

@@ -1,5 +1,6 @@
 import Emulator
 import Foundation
+import TestSupport
 import Testing
 
 /// The rough edges a new user hit on a fresh clone (issue "Ship it"), each through the real binary.
@@ -10,13 +11,13 @@ import Testing
     func run(
         _ arguments: [String], environment: [String: String] = token.merging(secret) { $1 }
     ) async throws -> (status: Int32, output: String) {
-        try await ChildProcess.run(CrashRecoveryTests.binary, arguments, environment: environment)
+        try await ChildProcess.run(TestPaths.binary, arguments, environment: environment)
     }
 
     /// A lab whose `ci` environment reaches the harness's emulator; `local` is the embedded emulator with the same
     /// ARM ids, as the lab's `local` and `prod` share theirs.
     func lab() async throws -> LabHarness {
-        try #require(FileManager.default.isExecutableFile(atPath: CrashRecoveryTests.binary.path))
+        try #require(FileManager.default.isExecutableFile(atPath: TestPaths.binary.path))
         let lab = try await LabHarness()
         try lab.addEndpointEnvironment()
         return lab

@@ -4,6 +4,7 @@ import Foundation
 import ManagementClient
 import Model
 import Planner
+import TestSupport
 import Testing
 
 /// The reference lab against the emulator: apply from empty, re-plan, edit, drift, prune, failures, stale plans.
@@ -198,8 +199,7 @@ import Testing
     /// rewrites on the way, an applied repository plans no changes.
     @Test func everyOptionalFieldRoundTripsWithoutChanges() async throws {
         let lab = try await LabHarness()
-        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/every-field.yaml")
+        let fixture = TestPaths.fixtures.appendingPathComponent("every-field.yaml")
         try FileManager.default.copyItem(
             at: fixture,
             to: URL(fileURLWithPath: lab.configPath).deletingLastPathComponent()

@@ -3,10 +3,10 @@ import Manifests
 import Model
 
 /// A GitOps repository written to a temporary folder for one test, removed when the test ends.
-struct TemporaryRepository: ~Copyable {
-    let root: String
+public struct TemporaryRepository: ~Copyable {
+    public let root: String
 
-    static let config = """
+    public static let config = """
         apiVersion: apimsync/v1
         kind: Config
         spec:
@@ -18,7 +18,7 @@ struct TemporaryRepository: ~Copyable {
         """
 
     /// Writes `files` (paths relative to the root) plus `apimsync.yaml` unless `files` has its own.
-    init(_ files: [String: String]) throws {
+    public init(_ files: [String: String]) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("apimsync-\(UUID().uuidString)").path
         var all = files
         if all["apimsync.yaml"] == nil { all["apimsync.yaml"] = Self.config }
@@ -32,10 +32,10 @@ struct TemporaryRepository: ~Copyable {
 
     deinit { try? FileManager.default.removeItem(atPath: root) }
 
-    var loader: ManifestLoader { ManifestLoader(configPath: root + "/apimsync.yaml") }
+    public var loader: ManifestLoader { ManifestLoader(configPath: root + "/apimsync.yaml") }
 
     /// The diagnostics of loading the repository, with the temporary root cut from the paths.
-    func diagnostics(environment: String? = nil) -> [String] {
+    public func diagnostics(environment: String? = nil) -> [String] {
         loader.load(environment: environment).diagnostics.map {
             $0.description.replacingOccurrences(of: root + "/", with: "")
         }

@@ -6,6 +6,7 @@ import Model
 import Planner
 import Prometheus
 import ServiceLifecycle
+import TestSupport
 import Testing
 
 @testable import Controller
@@ -24,16 +25,6 @@ import Testing
             settings: settings, placeholderSecrets: true, source: nil)
     }
 
-    /// Changes the URL of the lab's first backend in the emulator, as someone in the portal would.
-    static func drift(_ lab: LabHarness) async throws -> ResourceID {
-        let (desired, _) = try lab.desired()
-        let backend = try #require(desired.resources(of: .backend).first)
-        var properties = backend.properties
-        properties["url"] = "https://drifted.example.com/openai"
-        _ = try await lab.client.put(backend.id, properties: properties)
-        return backend.id
-    }
-
     @Test func cyclesApplyThenCorrectDrift() async throws {
         try await Self.withLab { lab in
             let cycle = Self.cycle(lab)
@@ -44,7 +35,7 @@ import Testing
             let second = await cycle.run()
             #expect(second.result == .inSync && second.planned == 0 && second.applied == 0)
 
-            let id = try await Self.drift(lab)
+            let id = try await lab.driftFirstBackend()
             let corrected = await cycle.run()
             #expect(corrected.result == .inSync)
             #expect(corrected.planned == 1 && corrected.applied == 1)
@@ -57,7 +48,7 @@ import Testing
     @Test func detectModeReportsDriftAndWritesNothing() async throws {
         try await Self.withLab { lab in
             _ = await Self.cycle(lab).run()
-            let id = try await Self.drift(lab)
+            let id = try await lab.driftFirstBackend()
             let writes = await lab.writes()
 
             let report = await Self.cycle(lab, settings: ControllerSettings(mode: .detect, checkSecrets: false)).run()
@@ -137,7 +128,7 @@ import Testing
                 metricsFactory: PrometheusMetricsFactory(registry: PrometheusCollectorRegistry()), random: { 0.5 })
             let (group, running) = Self.start(loop)
             // The first cycle applies the whole lab, one request at a time per dependency level: well over 20 ms.
-            try await Self.waitUntil { await lab.writes() > 0 }
+            try await Eventually.waitUntil { await lab.writes() > 0 }
             #expect(await loop.status.phase == .reconciling)
             await group.triggerGracefulShutdown()
             try await running.value
@@ -189,29 +180,29 @@ import Testing
             var iterator = ports.makeAsyncIterator()
             let base = "http://127.0.0.1:\(try #require(await iterator.next()))"
 
-            try await Self.waitUntil { await loop.status.cycles >= 1 }
+            try await Eventually.waitUntil { await loop.status.cycles >= 1 }
             let first = try #require(await loop.status.lastReport)
-            #expect(try await Self.get(base + "/healthz").status == 200)
-            #expect(try await Self.get(base + "/readyz").status == 200)
-            let status = try JSONValue.parse(Array(try await Self.get(base + "/status").body))
+            #expect(try await TestTools.get(base + "/healthz").status == 200)
+            #expect(try await TestTools.get(base + "/readyz").status == 200)
+            let status = try JSONValue.parse(Array(try await TestTools.get(base + "/status").body))
             #expect(status["phase"]?.stringValue == "Ready")
             #expect(status["lastCycle"]?["result"]?.stringValue == "InSync")
-            let metrics = String(decoding: try await Self.get(base + "/metrics").body, as: UTF8.self)
+            let metrics = String(decoding: try await TestTools.get(base + "/metrics").body, as: UTF8.self)
             #expect(metrics.contains("apimsync_reconcile_cycles_total{result=\"InSync\"}"))
             #expect(metrics.contains("apimsync_changes_applied_total"))
             for text in [metrics, status.serialized()] { #expect(!text.contains("emulator-placeholder")) }
 
             // Drift is corrected by the next cycle; a POST starts it without waiting for the interval.
-            let id = try await Self.drift(lab)
+            let id = try await lab.driftFirstBackend()
             let trigger = try await AsyncHTTPTransport.shared.send(
                 TransportRequest(method: "POST", url: base + "/reconcile"), timeout: .seconds(5))
             #expect(trigger.status == 202)
-            try await Self.waitUntil {
+            try await Eventually.waitUntil {
                 (try? await lab.client.get(id).properties?["url"]?.stringValue) != "https://drifted.example.com/openai"
             }
             // Requested cycles keep their distance: this one started no sooner than 300 ms after the first ended.
             // (The correction lands mid-cycle; the report is recorded when the cycle ends.)
-            try await Self.waitUntil { await loop.status.cycles >= 2 }
+            try await Eventually.waitUntil { await loop.status.cycles >= 2 }
             let second = try #require(await loop.status.lastReport)
             #expect(
                 second.startedAt.timeIntervalSince(first.startedAt) >= first.seconds + 0.3 - 0.01,
@@ -236,7 +227,7 @@ import Testing
             let status = loop.status
 
             // 20, 40, 80 ms between the first four failures: well inside the 60 s interval.
-            try await Self.waitUntil { await status.consecutiveFailures >= 4 }
+            try await Eventually.waitUntil { await status.consecutiveFailures >= 4 }
             #expect(await status.phase == .failed)
             #expect(await !status.isReady)
             #expect(await lab.writes() == 0)
@@ -252,10 +243,10 @@ import Testing
         try await Self.withLab { lab in
             let origin = lab.root.appendingPathComponent("manifests").path
             let clone = lab.root.appendingPathComponent("clone").path
-            try await Self.git(["-C", origin, "init", "-q", "-b", "main"])
-            try await Self.git(["-C", origin, "add", "-A"])
-            try await Self.git(["-C", origin, "commit", "-q", "-m", "lab"])
-            try await Self.git(["clone", "-q", origin, clone])
+            try await TestTools.git(["-C", origin, "init", "-q", "-b", "main"])
+            try await TestTools.git(["-C", origin, "add", "-A"])
+            try await TestTools.git(["-C", origin, "commit", "-q", "-m", "lab"])
+            try await TestTools.git(["clone", "-q", origin, clone])
             let directory = clone + "/examples/plain"
             let cycle = ReconcileCycle(
                 configPath: directory + "/apimsync.yaml", environment: "local", target: Self.localTarget,
@@ -264,12 +255,12 @@ import Testing
 
             let first = await cycle.run()
             #expect(first.result == .inSync)
-            #expect(first.revision == (try await Self.git(["-C", origin, "rev-parse", "HEAD"])))
+            #expect(first.revision == (try await TestTools.git(["-C", origin, "rev-parse", "HEAD"])))
 
             try "# notes\n".write(toFile: origin + "/NOTES.md", atomically: true, encoding: .utf8)
-            try await Self.git(["-C", origin, "add", "NOTES.md"])
-            try await Self.git(["-C", origin, "commit", "-q", "-m", "notes"])
-            let head = try await Self.git(["-C", origin, "rev-parse", "HEAD"])
+            try await TestTools.git(["-C", origin, "add", "NOTES.md"])
+            try await TestTools.git(["-C", origin, "commit", "-q", "-m", "notes"])
+            let head = try await TestTools.git(["-C", origin, "rev-parse", "HEAD"])
             let second = await cycle.run()
             #expect(second.revision == head && head != first.revision)
             #expect(FileManager.default.fileExists(atPath: clone + "/NOTES.md"))
@@ -284,27 +275,11 @@ import Testing
         }
     }
 
-    /// Runs git; its output, trimmed. Fails the test when git fails.
-    @discardableResult
-    static func git(_ arguments: [String]) async throws -> String {
-        let identity = ["-c", "user.name=apimsync tests", "-c", "user.email=tests@apimsync.invalid"]
-        let result = try await ChildProcess.run(URL(fileURLWithPath: "/usr/bin/git"), identity + arguments)
-        #expect(result.status == 0, "git \(arguments.joined(separator: " ")): \(result.output)")
-        return result.output.trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
     /// Runs `body` with a fresh lab and stops its emulator afterwards, also when `body` throws.
     static func withLab(
         _ options: EmulatorOptions = EmulatorOptions(), _ body: (LabHarness) async throws -> Void
     ) async throws {
-        let lab = try await LabHarness(options: options)
-        do {
-            try await body(lab)
-        } catch {
-            await lab.shutdown()
-            throw error
-        }
-        await lab.shutdown()
+        try await LabHarness.with(options: options, body)
     }
 
     /// Runs `loop` (and `other`, e.g. its endpoints) as `apimsync controller` does: the group stops when the loop
@@ -330,18 +305,5 @@ import Testing
             resourceManagerURL: lab.emulator.baseURL, subscriptionID: options.subscriptionId,
             resourceGroup: options.resourceGroup, serviceName: options.serviceName, retry: retry)
         return try ARMClient(configuration: configuration, credential: StaticTokenCredential(token: "test-token"))
-    }
-
-    static func get(_ url: String) async throws -> TransportResponse {
-        try await AsyncHTTPTransport.shared.send(TransportRequest(method: "GET", url: url), timeout: .seconds(5))
-    }
-
-    /// Polls `condition` every 20 ms for up to 20 s.
-    static func waitUntil(_ condition: () async -> Bool) async throws {
-        for _ in 0..<1000 {
-            if await condition() { return }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        Issue.record("condition not met within 20 s")
     }
 }

@@ -3,14 +3,14 @@ import Foundation
 /// Runs the `apimsync` binary without ever blocking a thread of the concurrency pool: tests that block it (with
 /// `waitUntilExit`, or reading a pipe to its end) starve the in-process emulator the child is talking to, which on
 /// a 2-core machine stalls everything. Output goes to a file; exit is awaited through `terminationHandler`.
-struct ChildProcess {
-    let process: Process
+public struct ChildProcess {
+    public let process: Process
     private let exited: AsyncStream<Void>
     private let outputFile: URL
 
     /// Starts `binary` with `arguments` in `directory` (default: the temporary folder); `environment` is added to
     /// this process's environment.
-    static func start(
+    public static func start(
         _ binary: URL, _ arguments: [String], environment: [String: String] = [:], directory: URL? = nil
     ) throws -> ChildProcess {
         let process = Process()
@@ -34,12 +34,12 @@ struct ChildProcess {
     }
 
     /// What the child has written so far.
-    func outputSoFar() -> String {
+    public func outputSoFar() -> String {
         (try? String(contentsOf: outputFile, encoding: .utf8)) ?? ""
     }
 
     /// Waits for the child to end; its exit status, how it ended, and everything it wrote.
-    func finished() async -> (status: Int32, reason: Process.TerminationReason, output: String) {
+    public func finished() async -> (status: Int32, reason: Process.TerminationReason, output: String) {
         for await _ in exited {}
         let output = (try? String(contentsOf: outputFile, encoding: .utf8)) ?? ""
         try? FileManager.default.removeItem(at: outputFile)
@@ -47,10 +47,19 @@ struct ChildProcess {
     }
 
     /// Runs to the end.
-    static func run(
+    public static func run(
         _ binary: URL, _ arguments: [String], environment: [String: String] = [:], directory: URL? = nil
     ) async throws -> (status: Int32, output: String) {
         let result = try await start(binary, arguments, environment: environment, directory: directory).finished()
         return (result.status, result.output)
+    }
+}
+
+extension ChildProcess {
+    /// Runs the built `apimsync` with `arguments` to the end.
+    public static func apimsync(
+        _ arguments: [String], environment: [String: String] = [:], directory: URL? = nil
+    ) async throws -> (status: Int32, output: String) {
+        try await run(TestPaths.binary, arguments, environment: environment, directory: directory)
     }
 }
