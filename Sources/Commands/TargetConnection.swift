@@ -38,6 +38,7 @@ struct TargetConnection {
                 resourceManagerURL: emulator.baseURL, subscriptionID: options.subscriptionId,
                 resourceGroup: options.resourceGroup, serviceName: options.serviceName)
             if let concurrency { configuration.pacing.maxConcurrency = concurrency }
+            if let version = environment.apiVersion { configuration.apiVersion = version }
             let client = try ARMClient(configuration: configuration, credential: StaticTokenCredential(token: token))
             let target = PlanTarget(
                 environment: environment.name, endpoint: "embedded emulator (\(path))",
@@ -63,6 +64,7 @@ struct TargetConnection {
                 resourceManagerURL: target.endpoint ?? cloud.resourceManager, subscriptionID: target.subscriptionId,
                 resourceGroup: target.resourceGroup, serviceName: target.service, scope: cloud.scope)
             if let concurrency { configuration.pacing.maxConcurrency = concurrency }
+            if let version = environment.apiVersion { configuration.apiVersion = version }
             let client = try ARMClient(configuration: configuration, credential: credential)
             let planTarget = PlanTarget(
                 environment: environment.name, endpoint: configuration.resourceManagerURL,

@@ -47,7 +47,7 @@ public enum DesiredStateRenderer {
         return properties
     }
 
-    static func node(_ value: JSONValue) -> YAMLNode {
+    public static func node(_ value: JSONValue) -> YAMLNode {
         let mark = YAMLMark(file: "", line: 0, column: 0)
         switch value {
         case .null: return YAMLNode(.scalar(YAMLScalar("null")), mark: mark)

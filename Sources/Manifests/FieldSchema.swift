@@ -13,6 +13,8 @@ indirect enum FieldType: Sendable {
     case map(FieldType)
     /// A scalar of the first type, or a collection of the second (`cloud: AzureCloud` or `cloud: {…}`).
     case scalarOr(FieldType, FieldType)
+    /// A list of the first type, or a mapping of the second (`pool: [members]` or `pool: {services, …}`).
+    case listOr(FieldType, FieldType)
 
     static let string = FieldType.string(.any)
     static func list(_ element: FieldType) -> FieldType { .list(element, maxCount: nil) }
@@ -28,6 +30,7 @@ indirect enum FieldType: Sendable {
         case .list: "a list"
         case .object, .map: "a mapping"
         case .scalarOr(let scalar, let collection): scalar.expectation + " or " + collection.expectation
+        case .listOr(let list, let object): list.expectation + " or " + object.expectation
         }
     }
 }

@@ -68,6 +68,8 @@ struct SchemaDecoder {
             return decodeObject(node, schema: schema, path: path)
         case .scalarOr(let scalarType, let collectionType):
             return decode(node, as: node.scalar == nil ? collectionType : scalarType, path: path)
+        case .listOr(let listType, let objectType):
+            return decode(node, as: node.mapping == nil ? listType : objectType, path: path)
         case .map(let valueType):
             guard let pairs = node.mapping else {
                 error("'\(path)' must be a mapping, found \(node.shapeDescription)", at: node)

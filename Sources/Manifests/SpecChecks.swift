@@ -7,6 +7,7 @@ import Model
 struct SpecChecks {
     var version: APIVersion
     private let validator = SpecValidator()
+    private var catalog: SpecCatalog { validator.catalog }
 
     init(version: APIVersion) {
         self.version = version
@@ -19,30 +20,96 @@ struct SpecChecks {
         let descriptor = resource.id.kind.descriptor
         guard let definition = descriptor.specDefinition, descriptor.shape != .association else { return [] }
         let body: JSONValue = ["properties": resource.properties]
+        func place(_ property: String) -> (location: SourceLocation, name: String) {
+            if let field = kind.manifestPath(forProperty: property, of: resource.id, in: manifest) {
+                return (manifest.location(field), field)
+            }
+            return (manifest.origin, "\(resource.id) (generated) '\(property)'")
+        }
+        var problems: [Diagnostic] = []
+        // Members this api-version does not have: ARM would ignore them silently, so they are errors here.
+        for (path, since) in newerMembers(of: body, definition: definition, root: definition, path: []) {
+            let property = path.dropFirst().joined(separator: ".")
+            let (location, name) = place(property)
+            problems.append(.error(versionMessage(name, since: since), at: location))
+        }
         let violations = validator.validate(body, definition: definition, version: version, checkRequired: true)
-        return violations.compactMap { violation in
-            guard violation.path.hasPrefix("properties") else { return nil }
-            var property = String(violation.path.dropFirst("properties".count))
-            if property.hasPrefix(".") { property.removeFirst() }
-            let describing = ManifestKinds.all.first { $0.resourceKind == resource.id.kind } ?? kind
-            if case .required = violation.rule, describing.mayOmit(required: property, of: resource) { return nil }
-            let field = kind.manifestPath(forProperty: property, of: resource.id, in: manifest)
-            let location: SourceLocation
-            let name: String
-            if let field {
-                location = manifest.location(field)
-                name = field
-            } else {
-                location = manifest.origin
-                name = "\(resource.id) (generated) '\(property)'"
+        return problems
+            + violations.compactMap { violation in
+                guard violation.path.hasPrefix("properties") else { return nil }
+                var property = String(violation.path.dropFirst("properties".count))
+                if property.hasPrefix(".") { property.removeFirst() }
+                let describing = ManifestKinds.all.first { $0.resourceKind == resource.id.kind } ?? kind
+                if case .required = violation.rule, describing.mayOmit(required: property, of: resource) { return nil }
+                let field = kind.manifestPath(forProperty: property, of: resource.id, in: manifest)
+                let location: SourceLocation
+                let name: String
+                if let field {
+                    location = manifest.location(field)
+                    name = field
+                } else {
+                    location = manifest.origin
+                    name = "\(resource.id) (generated) '\(property)'"
+                }
+                var message = Self.message(violation, field: name)
+                if case .enumeration(let allowed) = violation.rule,
+                    let found = resource.properties.value(atPath: property)?.stringValue
+                {
+                    if let since = firstVersion(allowing: found, definition: definition, path: violation.path) {
+                        return .error(versionMessage("\(name) '\(found)'", since: since), at: location)
+                    }
+                    message += ", found '\(found)'" + Suggestions.hint(for: found, in: allowed)
+                }
+                return .error(message, at: location)
             }
-            var message = Self.message(violation, field: name)
-            if case .enumeration(let allowed) = violation.rule,
-                let found = resource.properties.value(atPath: property)?.stringValue
-            {
-                message += ", found '\(found)'" + Suggestions.hint(for: found, in: allowed)
+    }
+
+    func versionMessage(_ what: String, since: APIVersion) -> String {
+        let quoted = what.hasPrefix("'") || what.contains(" (generated) ") ? what : "'\(what)'"
+        return "\(quoted) needs api-version \(since) or later; this environment uses \(version) (set "
+            + "target.apiVersion in apimsync.yaml)"
+    }
+
+    /// The members of `value` (an object of `definition`) that this version's definition lacks and a later
+    /// version has, with the first such version; `path` is from the body's root, whose definition is `root`.
+    func newerMembers(
+        of value: JSONValue, definition: String, root: String, path: [String]
+    ) -> [(path: [String], since: APIVersion)] {
+        guard case .object(let object) = value, let spec = catalog.definition(definition, in: version) else {
+            return []
+        }
+        var found: [(path: [String], since: APIVersion)] = []
+        for (key, member) in object where member != .null {
+            guard let property = spec.property(forMember: key) else {
+                if let since = catalog.firstVersion(definition: root, propertyPath: path + [key]), since > version {
+                    found.append((path + [key], since))
+                }
+                continue
             }
-            return .error(message, at: location)
+            var type = property.type
+            var values = [member]
+            while type.kind == .array || type.kind == .map, let element = type.element {
+                values = values.flatMap { $0.arrayValue ?? $0.objectValue.map { Array($0.map(\.value)) } ?? [] }
+                type = element
+            }
+            guard type.kind == .object, let next = type.definition else { continue }
+            for item in values {
+                found += newerMembers(of: item, definition: next, root: root, path: path + [property.name])
+            }
+        }
+        return found
+    }
+
+    /// The first later version whose spec allows `value` for the property at `path` (`properties.type`).
+    func firstVersion(allowing value: String, definition: String, path: String) -> APIVersion? {
+        let names = path.split(separator: ".").map { String($0.prefix { $0 != "[" }) }
+        return catalog.versions.first { candidate in
+            guard candidate > version,
+                var type = catalog.resolve(definition: definition, propertyPath: names, in: candidate)?.type
+            else { return false }
+            while let element = type.element { type = element }
+            guard let allowed = type.allowedValues else { return false }
+            return allowed.contains { $0.stringValue?.lowercased() == value.lowercased() }
         }
     }
 

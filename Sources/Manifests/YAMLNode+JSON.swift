@@ -4,7 +4,7 @@ import YAML
 extension YAMLNode {
     /// The node as a JSON value (scalars resolved per the YAML 1.2 core schema), e.g. for OpenAPI documents
     /// written in YAML.
-    var jsonValue: JSONValue {
+    public var jsonValue: JSONValue {
         switch content {
         case .scalar(let scalar):
             switch scalar.resolve(tag: tag) {

@@ -15,7 +15,7 @@ import Model
 /// try await client.put(ResourceID(.backend, "b1"), properties: props, ifMatch: backend.etag)
 /// ```
 public final class ARMClient: Sendable {
-    /// The ARM api-version every request carries.
+    /// The api-version requests carry unless the configuration names another: the GA version.
     public static let apiVersion = "2024-05-01"
 
     /// Where the client points and how it behaves.
@@ -67,7 +67,7 @@ public final class ARMClient: Sendable {
     /// The absolute URL of a service-relative path, with `api-version` and `query`.
     func url(path: String, query: [(String, String)] = []) -> String {
         let encoded = ARMURL.encodePath(path)
-        let items = [("api-version", Self.apiVersion)] + query
+        let items = [("api-version", configuration.apiVersion)] + query
         return serviceURL + (encoded.isEmpty ? "" : "/" + encoded) + "?" + ARMURL.query(items)
     }
 

@@ -25,12 +25,15 @@ public struct ARMClientConfiguration: Sendable {
     public var minimumPollingIntervalSeconds: Double
     /// The `User-Agent` sent.
     public var userAgent: String
+    /// The `api-version` every request carries (the environment's `target.apiVersion`).
+    public var apiVersion: String
 
     public init(
         resourceManagerURL: String, subscriptionID: String, resourceGroup: String, serviceName: String,
         scope: String? = nil, retry: RetryPolicy = .default, pacing: PacingPolicy = .default,
         longRunningTimeoutSeconds: Double = 1800, pollingIntervalSeconds: Double = 5,
-        minimumPollingIntervalSeconds: Double = 1, userAgent: String = "apimsync/0.1"
+        minimumPollingIntervalSeconds: Double = 1, userAgent: String = "apimsync/0.1",
+        apiVersion: String = ARMClient.apiVersion
     ) {
         self.resourceManagerURL = resourceManagerURL
         self.subscriptionID = subscriptionID
@@ -43,6 +46,7 @@ public struct ARMClientConfiguration: Sendable {
         self.pollingIntervalSeconds = pollingIntervalSeconds
         self.minimumPollingIntervalSeconds = minimumPollingIntervalSeconds
         self.userAgent = userAgent
+        self.apiVersion = apiVersion
     }
 
     /// A configuration for a cloud's resource manager.

@@ -6,6 +6,8 @@ enum BackendKind: ManifestKind {
     static let kindName = "Backend"
     static let resourceKind: ResourceKind? = .backend
 
+    // Lengths, ranges, item counts and enums of these fields come from the official spec (validate checks every
+    // lowered backend against it); the schema gives the YAML shape and what lowering needs to read.
     static let circuitBreakerRule = FieldType.object(
         ObjectSchema([
             FieldSchema("name", .string, required: true),
@@ -22,20 +24,51 @@ enum BackendKind: ManifestKind {
                                 .list(
                                     .object(
                                         ObjectSchema([
-                                            FieldSchema("min", .integer(200...599), required: true),
-                                            FieldSchema("max", .integer(200...599), required: true),
-                                        ])), maxCount: 10)),
-                            FieldSchema("errorReasons", .list(.string, maxCount: 10)),
+                                            FieldSchema("min", .integer(nil), required: true),
+                                            FieldSchema("max", .integer(nil), required: true),
+                                        ])))),
+                            FieldSchema("errorReasons", .list(.string)),
                         ], exclusive: [["count", "percentage"]])),
                 required: true),
             FieldSchema("tripDuration", .string(.duration), required: true),
             FieldSchema("acceptRetryAfter", .boolean),
+            FieldSchema("failureResponse", failureResponse),
         ]))
 
+    static let failureResponse = FieldType.object(ObjectSchema([FieldSchema("statusCode", .integer(nil))]))
+
+    static let poolMember = FieldType.object(
+        ObjectSchema([
+            FieldSchema("backend", .string, required: true),
+            FieldSchema("priority", .integer(nil)),
+            FieldSchema("weight", .integer(nil)),
+        ]))
+
+    /// A pool: its members, or (as APIM spells it) `services` with the pool's session affinity and failure response.
+    static let pool = FieldType.listOr(
+        .list(poolMember),
+        .object(
+            ObjectSchema([
+                FieldSchema("services", .list(poolMember), required: true),
+                FieldSchema(
+                    "sessionAffinity",
+                    .object(
+                        ObjectSchema([
+                            FieldSchema(
+                                "sessionId",
+                                .object(
+                                    ObjectSchema([
+                                        FieldSchema("source", .string, required: true),
+                                        FieldSchema("name", .string, required: true),
+                                    ])), required: true)
+                        ]))),
+                FieldSchema("failureResponse", failureResponse),
+            ])))
+
     static let schema = ObjectSchema([
-        FieldSchema("type", .string(.oneOf(["Single", "Pool"]))),
+        FieldSchema("type", .string(.oneOf(SpecFacts.allowedValues("BackendContractProperties", "type")))),
         FieldSchema("url", .string(.url)),
-        FieldSchema("protocol", .string(.oneOf(["http", "soap"]))),
+        FieldSchema("protocol", .string),
         FieldSchema("title", .string),
         FieldSchema("description", .string),
         FieldSchema("resourceId", .string),
@@ -45,7 +78,7 @@ enum BackendKind: ManifestKind {
                 ObjectSchema([
                     FieldSchema("header", .map(.list(.string))),
                     FieldSchema("query", .map(.list(.string))),
-                    FieldSchema("certificateIds", .list(.string, maxCount: 32)),
+                    FieldSchema("certificateIds", .list(.string)),
                     FieldSchema(
                         "authorization",
                         .object(
@@ -53,9 +86,16 @@ enum BackendKind: ManifestKind {
                                 FieldSchema("scheme", .string, required: true),
                                 FieldSchema("parameter", .string, required: true),
                             ]))),
+                    // The backend authenticates with APIM's managed identity (spec/apim/supplements.json: the
+                    // AI-Gateway lab's inference-api.bicep sends it; the swagger lacks it).
+                    FieldSchema(
+                        "managedIdentity",
+                        .object(
+                            ObjectSchema([
+                                FieldSchema("resource", .string, required: true), FieldSchema("clientId", .string),
+                            ]))),
                 ]))),
-        FieldSchema(
-            "circuitBreaker", .object(ObjectSchema([FieldSchema("rules", .list(circuitBreakerRule, maxCount: 15))]))),
+        FieldSchema("circuitBreaker", .object(ObjectSchema([FieldSchema("rules", .list(circuitBreakerRule))]))),
         FieldSchema(
             "tls",
             .object(
@@ -66,15 +106,7 @@ enum BackendKind: ManifestKind {
             "proxy",
             .object(
                 ObjectSchema([FieldSchema("url", .string(.url), required: true), FieldSchema("username", .string)]))),
-        FieldSchema(
-            "pool",
-            .list(
-                .object(
-                    ObjectSchema([
-                        FieldSchema("backend", .string, required: true),
-                        FieldSchema("priority", .integer(0...100)),
-                        FieldSchema("weight", .integer(0...100)),
-                    ])))),
+        FieldSchema("pool", pool),
     ])
 
     static func validateName(_ name: String) -> String? { NameRules.entityID(name, maxLength: 80) }
@@ -85,25 +117,36 @@ enum BackendKind: ManifestKind {
         let isPool = spec["type"]?.stringValue == "Pool" || (spec["type"] == nil && spec["pool"] != nil)
         var properties = JSONObject([("type", .string(isPool ? "Pool" : "Single"))])
         if isPool {
-            guard let members = spec["pool"]?.arrayValue, !members.isEmpty else {
+            // The list form names the members; the object form is APIM's own (`services` beside the pool's options).
+            let listed = spec["pool"]?.arrayValue != nil
+            let membersPath = listed ? "spec.pool" : "spec.pool.services"
+            guard let members = listed ? spec["pool"]?.arrayValue : spec["pool"]?["services"]?.arrayValue,
+                !members.isEmpty
+            else {
                 context.error("a Pool backend needs at least one member in 'spec.pool'", at: manifest.location("spec"))
                 return
             }
-            if spec["url"] != nil {
-                context.error("a Pool backend has no 'url'; its members have", at: manifest.location("spec.url"))
+            // A pool has no url or protocol: its members have (MicrosoftDocs/azure-docs#122455).
+            for field in ["url", "protocol"] where spec[field] != nil {
+                context.error(
+                    "a Pool backend has no '\(field)'; its members have", at: manifest.location("spec.\(field)"))
             }
             var services: [JSONValue] = []
             for (index, member) in members.enumerated() {
                 guard let name = member["backend"]?.stringValue else { continue }
                 context.reference(
                     from: id, to: .resource(ResourceID(.backend, name)), role: "pool member",
-                    at: manifest.location("spec.pool[\(index)].backend"))
+                    at: manifest.location("\(membersPath)[\(index)].backend"))
                 var service: JSONValue = ["id": .string("/backends/\(name)")]
                 if let priority = member["priority"] { service["priority"] = priority }
                 if let weight = member["weight"] { service["weight"] = weight }
                 services.append(service)
             }
-            properties["pool"] = ["services": .array(services)]
+            var pool: JSONValue = ["services": .array(services)]
+            for option in ["sessionAffinity", "failureResponse"] {
+                if let value = spec["pool"]?[option] { pool[option] = value }
+            }
+            properties["pool"] = pool
         } else {
             if spec["pool"] != nil {
                 context.error("'spec.pool' needs 'type: Pool'", at: manifest.location("spec.pool"))
@@ -121,12 +164,13 @@ enum BackendKind: ManifestKind {
         context.add(context.resource(id, .object(properties), for: manifest))
     }
 
-    /// Pool members are written `pool[i].backend` in manifests and `pool.services[i].id` in ARM.
+    /// Pool members are written `pool[i].backend` (or `pool.services[i].backend`) in manifests and
+    /// `pool.services[i].id` in ARM.
     static func manifestPath(forProperty property: String, of id: ResourceID, in manifest: DecodedManifest) -> String? {
         guard id == ResourceID(.backend, manifest.name) else { return nil }
         guard property.hasPrefix("pool.services") else { return property.isEmpty ? "spec" : "spec." + property }
-        let member = property.dropFirst("pool.services".count)
-        return "spec.pool" + member.replacingOccurrences(of: "].id", with: "].backend")
+        let member = property.dropFirst("pool.services".count).replacingOccurrences(of: "].id", with: "].backend")
+        return (manifest.spec["pool"]?.arrayValue != nil ? "spec.pool" : "spec.pool.services") + member
     }
 
     /// A Pool backend is created without url and protocol (example
@@ -139,9 +183,9 @@ enum BackendKind: ManifestKind {
     static func export(_ resource: Resource, into context: inout ExportContext) -> JSONObject {
         var spec = ExportContext.fields(resource.properties, of: schema, kind: .backend)
         spec["pool"] = nil
-        if let services = resource.properties["pool"]?["services"]?.arrayValue {
+        if let pool = resource.properties["pool"], let services = pool["services"]?.arrayValue {
             spec["type"] = "Pool"
-            spec["pool"] = .array(
+            let members: JSONValue = .array(
                 services.map { service in
                     var member = JSONObject([
                         ("backend", .string(ExportContext.name(of: service["id"]?.stringValue ?? "")))
@@ -150,6 +194,14 @@ enum BackendKind: ManifestKind {
                     if let weight = service["weight"], weight != .null { member["weight"] = weight }
                     return .object(member)
                 })
+            let options = ["sessionAffinity", "failureResponse"].filter { (pool[$0] ?? .null) != .null }
+            if options.isEmpty {
+                spec["pool"] = members
+            } else {
+                var object = JSONObject([("services", members)])
+                for option in options { object[option] = pool[option] }
+                spec["pool"] = .object(object)
+            }
         }
         return spec
     }
