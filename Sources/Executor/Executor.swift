@@ -22,9 +22,9 @@ public struct Executor: Sendable {
     }
 
     /// Applies `plan`, taking properties, specifications and secret sources from `desired`; `secretValues`
-    /// holds the values of secret named values, read by the caller.
+    /// holds the secret values each resource needs, by property path, read by the caller.
     public func apply(
-        _ plan: Plan, desired: State, secretValues: [ResourceID: String] = [:],
+        _ plan: Plan, desired: State, secretValues: [ResourceID: [String: String]] = [:],
         events: @escaping @Sendable (ExecutionEvent) -> Void = { _ in }
     ) async -> ApplyReport {
         let changes = plan.changes
@@ -64,7 +64,7 @@ public struct Executor: Sendable {
                     events(.started(change))
                     running += 1
                     let request = WriteRequest.make(
-                        for: change, desired: desired[change.id], secretValue: secretValues[change.id],
+                        for: change, desired: desired[change.id], secretValues: secretValues[change.id] ?? [:],
                         servicePath: servicePath, useETags: useETags)
                     group.addTask {
                         let start = clock.now

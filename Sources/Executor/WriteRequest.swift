@@ -28,7 +28,8 @@ struct WriteRequest: Sendable {
 
     /// The request for `change`, or a message saying why it cannot be made (a secret not available here).
     static func make(
-        for change: ResourceChange, desired: Resource?, secretValue: String?, servicePath: String, useETags: Bool
+        for change: ResourceChange, desired: Resource?, secretValues: [String: String], servicePath: String,
+        useETags: Bool
     ) -> Result<WriteRequest, ExecutionError> {
         let id = change.id
         let ifMatch = useETags ? change.liveETag : nil
@@ -43,11 +44,11 @@ struct WriteRequest: Sendable {
                 ExecutionError("the desired state has no \(id) (the manifests changed since the plan was made)"))
         }
         var properties = expandingIDs(resource.properties, of: id.kind, servicePath: servicePath)
-        if let source = resource.secret {
-            guard let secretValue else {
-                return .failure(ExecutionError("the value of secret \(id) is not available here (\(source))"))
+        for (path, source) in resource.secrets.sorted(by: { $0.key < $1.key }) {
+            guard let value = secretValues[path] else {
+                return .failure(ExecutionError("the value of secret \(id) '\(path)' is not available here (\(source))"))
             }
-            properties["value"] = .string(secretValue)
+            properties = properties.setting(.string(value), atPath: path)
         }
         if change.reimport || change.action == .create, let specification = resource.specification {
             properties["format"] = .string(specification.format)

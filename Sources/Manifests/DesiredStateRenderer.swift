@@ -18,7 +18,13 @@ public enum DesiredStateRenderer {
             if !resource.dependencies.isEmpty {
                 object["dependsOn"] = .array(resource.dependencies.sorted().map { .string($0.armPath) })
             }
-            if let secret = resource.secret { object["secretFrom"] = .string(secret.description) }
+            if resource.secrets.count == 1, let source = resource.secrets["value"] {
+                object["secretFrom"] = .string(source.description)
+            } else if !resource.secrets.isEmpty {
+                object["secretFrom"] = .object(
+                    JSONObject(
+                        resource.secrets.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value.description)) }))
+            }
             if let specification = resource.specification {
                 let document = try? JSONValue.parse(specification.content)
                 var spec: JSONValue = ["file": .string(specification.file), "format": .string(specification.format)]

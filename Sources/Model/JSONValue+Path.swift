@@ -57,3 +57,32 @@ extension JSONValue {
         return current
     }
 }
+
+extension JSONValue {
+    /// A copy with `value` at the dotted property path (objects created on the way).
+    public func setting(_ value: JSONValue, atPath path: String) -> JSONValue {
+        setting(value, at: path.split(separator: ".").map(String.init)[...])
+    }
+
+    private func setting(_ value: JSONValue, at path: ArraySlice<String>) -> JSONValue {
+        guard let key = path.first else { return value }
+        var object = objectValue ?? JSONObject()
+        object[key] = (object[key] ?? .object(JSONObject())).setting(value, at: path.dropFirst())
+        return .object(object)
+    }
+
+    /// A copy without the member at the dotted property path.
+    public func removing(path: String) -> JSONValue {
+        removing(path.split(separator: ".").map(String.init)[...])
+    }
+
+    private func removing(_ path: ArraySlice<String>) -> JSONValue {
+        guard let key = path.first, case .object(var object) = self else { return self }
+        if path.count == 1 {
+            object[key] = nil
+        } else if let child = object[key] {
+            object[key] = child.removing(path.dropFirst())
+        }
+        return .object(object)
+    }
+}

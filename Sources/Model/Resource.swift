@@ -20,8 +20,9 @@ public struct Resource: Sendable, Hashable {
     public var reconcile: ReconcileMode
     /// The macro that generated this resource, e.g. `OpenAIGateway/aoai`.
     public var generatedBy: String?
-    /// Where a secret value comes from at apply time; the value itself never enters the model.
-    public var secret: SecretSource?
+    /// Where each secret value comes from at apply time, by property path (`value`, `connectionString`,
+    /// `oauth2.grantTypes.clientCredentials.clientSecret`); the values themselves never enter the model.
+    public var secrets: [String: SecretSource]
     /// The API definition to import, for APIs.
     public var specification: APISpecification?
     /// Entities this one needs to exist first.
@@ -31,7 +32,7 @@ public struct Resource: Sendable, Hashable {
 
     public init(
         id: ResourceID, properties: JSONValue = .object(JSONObject()), origin: SourceLocation? = nil,
-        reconcile: ReconcileMode = .manage, generatedBy: String? = nil, secret: SecretSource? = nil,
+        reconcile: ReconcileMode = .manage, generatedBy: String? = nil, secrets: [String: SecretSource] = [:],
         specification: APISpecification? = nil, dependencies: Set<ResourceID> = [], etag: String? = nil
     ) {
         self.id = id
@@ -39,7 +40,7 @@ public struct Resource: Sendable, Hashable {
         self.origin = origin
         self.reconcile = reconcile
         self.generatedBy = generatedBy
-        self.secret = secret
+        self.secrets = secrets
         self.specification = specification
         self.dependencies = dependencies
         self.etag = etag

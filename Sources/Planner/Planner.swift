@@ -27,15 +27,17 @@ public enum Planner {
                 continue
             }
             var fields = PropertyComparison.fields(desired: resource, live: current)
-            if resource.secret != nil {
+            if !resource.secrets.isEmpty {
                 if let want = secrets.desired[resource.id], let have = secrets.live[resource.id] {
                     if want != have {
-                        fields.append(FieldChange(path: "value", before: "(secret)", after: "(secret changed)"))
+                        let path = resource.secrets.keys.sorted().joined(separator: ", ")
+                        fields.append(FieldChange(path: path, before: "(secret)", after: "(secret changed)"))
                     }
                 } else if secrets.checked {
+                    let sources = resource.secrets.values.map(String.init(describing:)).sorted()
                     let why =
                         secrets.desired[resource.id] == nil
-                        ? "\(resource.secret.map(String.init(describing:)) ?? "its source") is not set here"
+                        ? "\(sources.joined(separator: ", ")) is not set here"
                         : "its live value could not be read"
                     secretsNotCompared.append("\(resource.id) (\(why))")
                 } else {

@@ -17,12 +17,16 @@ enum PropertyComparison {
             }
         }
         for key in descriptor.managedFields where key != "value" || !descriptor.holdsPolicyDocument {
-            let want = desired.properties[key]
-            let have = live.properties[key]
-            if key == descriptor.secretField,
-                desired.secret != nil || desired.properties["secret"]?.boolValue == true
-            {
+            var want = desired.properties[key]
+            var have = live.properties[key]
+            if desired.secrets[key] != nil || (key == descriptor.secretField && desired.properties["secret"] == true) {
                 continue  // secrets compare by digest, never by value
+            }
+            // Secrets nested in the field are compared by digest too: the rest of the field is compared without them.
+            for path in desired.secrets.keys where path.hasPrefix(key + ".") {
+                let rest = String(path.dropFirst(key.count + 1))
+                want = want?.removing(path: rest)
+                have = have?.removing(path: rest)
             }
             if descriptor.maskedOnRead.contains(key), isMasked(have),
                 Set(want?.objectValue?.keys ?? []) == Set(have?.objectValue?.keys ?? [])

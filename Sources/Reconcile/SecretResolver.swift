@@ -43,8 +43,8 @@ public struct SecretResolver: Sendable {
 
     /// The secrets a plan's writes need.
     public struct Values: Sendable {
-        /// The value of each secret resource a change writes.
-        public var values: [ResourceID: String] = [:]
+        /// The secret values of each resource a change writes, by property path.
+        public var values: [ResourceID: [String: String]] = [:]
         /// Secrets given a placeholder (embedded emulator only), to be announced.
         public var placeheld: [(id: ResourceID, source: SecretSource)] = []
         /// Secrets a change needs that are not available here: the plan must not be applied.
@@ -55,30 +55,45 @@ public struct SecretResolver: Sendable {
     public func values(for plan: Plan, desired: State) -> Values {
         var result = Values()
         for change in plan.changes where change.action != .delete {
-            guard let source = desired[change.id]?.secret else { continue }
-            if let value = value(of: source) {
-                result.values[change.id] = value
-            } else if placeholders {
-                result.values[change.id] = "emulator-placeholder-\(change.id.name)"
-                result.placeheld.append((change.id, source))
-            } else {
-                result.missing.append((change.id, source))
+            for (path, source) in (desired[change.id]?.secrets ?? [:]).sorted(by: { $0.key < $1.key }) {
+                if let value = value(of: source) {
+                    result.values[change.id, default: [:]][path] = value
+                } else if placeholders {
+                    result.values[change.id, default: [:]][path] = "emulator-placeholder-\(change.id.name)"
+                    result.placeheld.append((change.id, source))
+                } else {
+                    result.missing.append((change.id, source))
+                }
             }
         }
         return result
     }
 
-    /// Digests of the desired secrets available here and, with `checkLive`, of the live ones (`listValue`).
+    /// The digest of a resource's secret values (of the value itself when there is one, as `listValue` returns
+    /// it; of every `path=value` otherwise); `nil` when one is not available here.
+    func digest(of resource: Resource) -> String? {
+        var values: [String] = []
+        for (path, source) in resource.secrets.sorted(by: { $0.key < $1.key }) {
+            guard let value = value(of: source) else { return nil }
+            values.append(resource.secrets.count == 1 ? value : path + "=" + value)
+        }
+        return values.isEmpty ? nil : Self.digest(values.joined(separator: "\n"))
+    }
+
+    /// Digests of the desired secrets available here and, with `checkLive`, of the live ones that APIM lets a
+    /// client read back (`listValue` of a secret named value).
     public func digests(desired: State, live: State, client: ARMClient, checkLive: Bool) async -> SecretDigests {
         var result = SecretDigests(checked: checkLive)
-        let secrets = desired.resources.values.filter { $0.secret != nil }.sorted { $0.id < $1.id }
+        let secrets = desired.resources.values.filter { !$0.secrets.isEmpty }.sorted { $0.id < $1.id }
         for resource in secrets {
-            guard let source = resource.secret, let value = value(of: source) else { continue }
-            result.desired[resource.id] = Self.digest(value)
+            result.desired[resource.id] = digest(of: resource)
         }
         guard checkLive else { return result }
         await withTaskGroup(of: (ResourceID, String?).self) { group in
-            for resource in secrets where live[resource.id] != nil {
+            for resource in secrets
+            where live[resource.id] != nil && resource.id.kind.descriptor.secretField != nil
+                && resource.secrets.keys.sorted() == [resource.id.kind.descriptor.secretField]
+            {
                 group.addTask {
                     let value = try? await client.listValue(namedValue: resource.id.name)
                     return (resource.id, value.map(Self.digest))

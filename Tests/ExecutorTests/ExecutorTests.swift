@@ -126,12 +126,12 @@ import Testing
     @Test func secretValuesAreSentOnlyForTheirOwnNamedValue() async {
         let secret = ResourceID(.namedValue, "key")
         var resource = Resource(id: secret, properties: ["displayName": "key", "secret": true])
-        resource.secret = .environment("KEY")
+        resource.secrets = ["value": .environment("KEY")]
         let plan = Plan(changes: [Self.change(secret), Self.change(ResourceID(.tag, "t"))])
         let api = RecordingAPI()
         var desired = Self.desired(plan.changes)
         desired.insert(resource)
-        let report = await Executor(api: api).apply(plan, desired: desired, secretValues: [secret: "s3cr3t"])
+        let report = await Executor(api: api).apply(plan, desired: desired, secretValues: [secret: ["value": "s3cr3t"]])
         #expect(report.succeeded)
         let bodies = api.bodies.withLock { $0 }
         #expect(bodies["namedValues/key"]?["properties"]?["value"] == "s3cr3t")
@@ -141,7 +141,7 @@ import Testing
     @Test func aSecretWithoutItsValueFailsWithoutARequest() async {
         let secret = ResourceID(.namedValue, "key")
         var resource = Resource(id: secret, properties: ["displayName": "key", "secret": true])
-        resource.secret = .environment("KEY")
+        resource.secrets = ["value": .environment("KEY")]
         let plan = Plan(changes: [Self.change(secret)])
         let api = RecordingAPI()
         let report = await Executor(api: api).apply(plan, desired: State([resource]))

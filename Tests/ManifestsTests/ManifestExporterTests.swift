@@ -65,7 +65,7 @@ import Testing
         let repository = try TemporaryRepository(files)
         let loaded = repository.loader.load()
         #expect(!loaded.hasErrors, "\(loaded.diagnostics)")
-        #expect(loaded.state[ResourceID(.namedValue, "aoai-key")]?.secret == .environment("AOAI_KEY"))
+        #expect(loaded.state[ResourceID(.namedValue, "aoai-key")]?.secrets == ["value": .environment("AOAI_KEY")])
         #expect(
             loaded.state[ResourceID(.backend, "pool")]?.properties["pool"]?["services"]?.arrayValue?.first?["id"]?
                 .stringValue

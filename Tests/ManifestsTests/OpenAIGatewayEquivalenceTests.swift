@@ -33,7 +33,7 @@ import Testing
             let id = generated.id
             let written = try #require(plain.state[id], "the plain example lacks \(id)")
             #expect(generated.dependencies == written.dependencies, "dependencies of \(id)")
-            #expect(generated.secret == written.secret, "secret source of \(id)")
+            #expect(generated.secrets == written.secrets, "secret source of \(id)")
             if Self.policyKinds.contains(id.kind) {
                 #expect(Self.statements(generated.properties) == Self.statements(written.properties), "policy \(id)")
                 var generatedRest = generated.properties

@@ -398,9 +398,10 @@ extension BrokenManifestCase {
         let result = repository.loader.load()
         #expect(result.diagnostics.isEmpty)
         let key = try #require(result.state[ResourceID(.namedValue, "aoai-east.2-key")])
-        #expect(key.secret == .environment("EAST_2_API_KEY"))
+        #expect(key.secrets == ["value": .environment("EAST_2_API_KEY")])
         #expect(key.properties == ["displayName": "aoai-east.2-key", "secret": true])
-        #expect(result.state[ResourceID(.namedValue, "aoai-one-key")]?.secret == .environment("ONE_API_KEY"))
+        #expect(
+            result.state[ResourceID(.namedValue, "aoai-one-key")]?.secrets == ["value": .environment("ONE_API_KEY")])
         let backend = try #require(result.state[ResourceID(.backend, "aoai-east.2")])
         #expect(backend.properties["credentials"] == ["header": ["api-key": ["{{aoai-east.2-key}}"]]])
         #expect(backend.dependencies == [ResourceID(.namedValue, "aoai-east.2-key")])

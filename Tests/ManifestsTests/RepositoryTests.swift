@@ -54,7 +54,7 @@ import Testing
                 ResourceID(.backend, "aoai-apimaoai01"), ResourceID(.policyFragment, "aoai-extra-inbound"),
             ])
         let secret = try #require(result.state[ResourceID(.namedValue, "appinsights-connection-string")])
-        #expect(secret.secret == .environment("APPINSIGHTS_CONNECTION_STRING"))
+        #expect(secret.secrets == ["value": .environment("APPINSIGHTS_CONNECTION_STRING")])
         #expect(secret.properties["value"] == nil)
         let api = try #require(result.state[ResourceID(.api, "aoai")])
         #expect(api.specification?.format == "openapi+json")

@@ -28,7 +28,7 @@ enum Fixture {
         dependencies: [ResourceID(.backend, "aoai01"), ResourceID(.backend, "aoai02")])
     static let key = Resource(
         id: ResourceID(.namedValue, "key"), properties: ["displayName": "key", "secret": true],
-        secret: .environment("KEY"))
+        secrets: ["value": .environment("KEY")])
     static let policy = resource(
         ResourceID(.servicePolicy),
         [

@@ -89,10 +89,10 @@ public final class LabHarness {
     }
 
     /// Placeholder values for every secret named value (the tests never need real ones).
-    public static func secretValues(_ state: State) -> [ResourceID: String] {
-        var values: [ResourceID: String] = [:]
-        for resource in state.resources(of: .namedValue) where resource.secret != nil {
-            values[resource.id] = "s3cr3t-\(resource.id.name)"
+    public static func secretValues(_ state: State) -> [ResourceID: [String: String]] {
+        var values: [ResourceID: [String: String]] = [:]
+        for resource in state.resources.values {
+            for path in resource.secrets.keys { values[resource.id, default: [:]][path] = "s3cr3t-\(resource.id.name)" }
         }
         return values
     }

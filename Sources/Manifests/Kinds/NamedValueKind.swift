@@ -54,9 +54,9 @@ enum NamedValueKind: ManifestKind {
             properties["value"] = .string(value)
         } else if let source = spec["valueFrom"] {
             if let env = source["env"]?.stringValue {
-                resource.secret = .environment(env)
+                resource.secrets["value"] = .environment(env)
             } else if let file = source["file"]?.stringValue {
-                resource.secret = .file(file)
+                resource.secrets["value"] = .file(file)
             } else {
                 context.error("'spec.valueFrom' needs 'env' or 'file'", at: manifest.location("spec.valueFrom"))
             }
