@@ -177,12 +177,12 @@ import YAML
         let documents = try Self.documents()
         let cases = try Self.cases()
         #expect(cases.count >= 60, "only \(cases.count) cases: the fixture or the table lost fields")
-        // The plain lab plus the fixture, in a temporary folder.
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("apimsync-spec-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: root) }
-        try FileManager.default.copyItem(at: TestPaths.lab, to: root)
-        let configPath = root.appendingPathComponent("examples/plain/apimsync.yaml").path
-        let file = root.appendingPathComponent("examples/plain/resources/every-field.yaml")
+        // The fixture on its own (it is self-contained), in a temporary repository.
+        let repository = try TemporaryRepository([:])
+        let configPath = repository.root + "/apimsync.yaml"
+        let file = URL(fileURLWithPath: repository.root).appendingPathComponent("resources/every-field.yaml")
+        try FileManager.default.createDirectory(
+            at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
         func write(_ documents: [JSONValue]) throws -> String {
             let text = YAMLEmitter.emit(documents: documents.map(DesiredStateRenderer.node))
             try text.write(to: file, atomically: true, encoding: .utf8)
