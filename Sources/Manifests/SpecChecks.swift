@@ -40,7 +40,12 @@ struct SpecChecks {
                 var property = String(violation.path.dropFirst("properties".count))
                 if property.hasPrefix(".") { property.removeFirst() }
                 let describing = ManifestKinds.all.first { $0.resourceKind == resource.id.kind } ?? kind
-                if case .required = violation.rule, describing.mayOmit(required: property, of: resource) { return nil }
+                // A secret is set at apply time, from its source.
+            if case .required = violation.rule,
+                resource.secrets[property] != nil || describing.mayOmit(required: property, of: resource)
+            {
+                return nil
+            }
                 let field = kind.manifestPath(forProperty: property, of: resource.id, in: manifest)
                 let location: SourceLocation
                 let name: String
