@@ -272,6 +272,12 @@ public struct ManifestLoader: Sendable {
                     var scratch = context
                     kind.lower(manifest, into: &scratch)
                     context.adopt(referencesAndForeignProblemsOf: scratch, manifestFile: manifest.origin.file)
+                    // The values that did decode are still checked against the spec; a required field may be
+                    // missing only because its value was in error.
+                    for resource in scratch.resources.dropFirst(context.resources.count)
+                    where kind.manifestPath(forProperty: "", of: resource.id, in: manifest) != nil {
+                        diagnostics += checks.problems(of: resource, from: manifest, kind: kind, reportMissing: false)
+                    }
                     // What it would have declared is unknown: references to that are not reported either.
                     failed.formUnion(scratch.resources.dropFirst(context.resources.count).map(\.id))
                 }

@@ -15,7 +15,7 @@ struct SpecChecks {
 
     /// The problems of `resource`, lowered from `manifest` of manifest kind `kind`.
     func problems(
-        of resource: Resource, from manifest: DecodedManifest, kind: any ManifestKind.Type
+        of resource: Resource, from manifest: DecodedManifest, kind: any ManifestKind.Type, reportMissing: Bool = true
     ) -> [Diagnostic] {
         let descriptor = resource.id.kind.descriptor
         guard let definition = descriptor.specDefinition, descriptor.shape != .association else { return [] }
@@ -41,11 +41,12 @@ struct SpecChecks {
                 if property.hasPrefix(".") { property.removeFirst() }
                 let describing = ManifestKinds.all.first { $0.resourceKind == resource.id.kind } ?? kind
                 // A secret is set at apply time, from its source.
-            if case .required = violation.rule,
-                resource.secrets[property] != nil || describing.mayOmit(required: property, of: resource)
-            {
-                return nil
-            }
+                if case .required = violation.rule,
+                    !reportMissing || resource.secrets[property] != nil
+                        || describing.mayOmit(required: property, of: resource)
+                {
+                    return nil
+                }
                 let field = kind.manifestPath(forProperty: property, of: resource.id, in: manifest)
                 let location: SourceLocation
                 let name: String
