@@ -187,11 +187,10 @@ let package = Package(
         .testTarget(
             name: "GatewayTests",
             dependencies: [
-                "Gateway", "Model", "Manifests",
+                "TestSupport", "Gateway", "Model", "Manifests",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
-            exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -179,7 +179,7 @@ struct ExpressionTests {
 
     @Test("hostile nesting is an error, not a stack overflow")
     func deepNesting() throws {
-        for depth in [60, 5_000, 100_000] {
+        for depth in [200, 5_000, 100_000] {
             let text = "@(" + String(repeating: "(", count: depth) + "1" + String(repeating: ")", count: depth) + ")"
             let failure = #expect(throws: ExpressionError.self) { try evaluate(text) }
             #expect(failure?.message.contains("nests more than") == true)
@@ -191,6 +191,14 @@ struct ExpressionTests {
         #expect(
             try evaluate("@(" + String(repeating: "(", count: 20) + "1" + String(repeating: ")", count: 20) + ")")
                 == .int(1))
+        // Long operator and member chains grow the tree as deep as nesting does.
+        let sums = "@(1" + String(repeating: " + 1", count: 100_000) + ")"
+        let members = "@(\"a\"" + String(repeating: ".Length.ToString()", count: 50_000) + ")"
+        for chain in [sums, members] {
+            let failure = #expect(throws: ExpressionError.self) { try evaluate(chain) }
+            #expect(failure?.message.contains("nests more than") == true)
+        }
+        #expect(try evaluate("@(1" + String(repeating: " + 1", count: 99) + ")") == .int(100))
     }
 
     @Test("random token soup never crashes the parser or interpreter")

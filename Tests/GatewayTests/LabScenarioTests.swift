@@ -1,16 +1,16 @@
 import Foundation
 import Manifests
 import Model
+import TestSupport
 import Testing
 
 @testable import Gateway
 
-/// The lab (a fixture copy of `manifests/`) through the local gateway: its scenarios pass, and each fails when the
+/// The lab (the tests' copy of `manifests/`, `Tests/Fixtures/lab`) through the local gateway: its scenarios pass, and each fails when the
 /// policy it guards is broken on purpose.
 @Suite("Lab scenarios")
 struct LabScenarioTests {
-    static let lab = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("Fixtures/lab")
+    static let lab = TestPaths.lab
 
     /// The lab's snapshot, as the gateway sees it after an apply.
     static func snapshot() throws -> GatewaySnapshot {

@@ -247,6 +247,18 @@ struct PipelineTests {
         #expect(response.trace.contains { $0.statement == "set-header" && $0.location == "policyFragments/shared:1" })
     }
 
+    @Test("fragments that include each other are stopped, not followed forever")
+    func recursiveFragments() async {
+        let fragment = #"<fragment><include-fragment fragment-id="loop" /></fragment>"#
+        let gateway = LocalGateway(
+            snapshot: Fixture.snapshot(
+                api: Fixture.policies(inbound: #"<base /><include-fragment fragment-id="loop" />"#),
+                fragments: ["loop": fragment]),
+            clock: ManualGatewayClock())
+        let response = await gateway.handle(Fixture.chat())
+        #expect(response.unsupported?.hasPrefix("fragments include each other more than 16 deep") == true)
+    }
+
     @Test("a statement the local gateway does not run fails the request with its file:line, never skipped")
     func unsupportedStatement() async {
         let api = Fixture.policies(inbound: "<base />\n<validate-jwt header-name=\"Authorization\" />")
@@ -411,6 +423,67 @@ struct PipelineTests {
         )
         let response = await gateway.handle(Fixture.chat())
         #expect(response.trace.contains { $0.statement == "trace" && $0.note == "source=mine message=n=1" })
+    }
+
+    @Test("context members: request, URL, API, operation, subscription, product, user, deployment, elapsed")
+    func contextMembers() async {
+        let inbound = """
+            <base />
+            <set-header name="x-ctx" exists-action="override"><value>@(string.Join("|", new[] {
+                context.Request.Method, context.Request.Url.Host, context.Request.Url.Path,
+                context.Request.Url.Query.GetValueOrDefault("api-version", ""), context.Request.OriginalUrl.Path,
+                context.Request.IpAddress, context.Api.Id, context.Api.Path, context.Operation.Id,
+                context.Operation.Method, context.Subscription.Id, context.Subscription.Name, context.Product.Id,
+                context.Product.Name, context.User.Email, context.Deployment.Region,
+                context.RequestId.ToString().Length.ToString(), context.Request.MatchedParameters["deployment-id"]
+            }))</value></set-header>
+            """
+        let outbound = """
+            <base />
+            <set-header name="x-elapsed" exists-action="override"><value>@(context.Elapsed.TotalSeconds.ToString())</value></set-header>
+            """
+        var snapshot = Fixture.snapshot(api: Fixture.policies(inbound: inbound, outbound: outbound))
+        snapshot.subscriptions[0].user = "ada"
+        snapshot.users["ada"] = GatewayUser(name: "ada", email: "ada@example.com")
+        let gateway = LocalGateway(snapshot: snapshot, clock: ManualGatewayClock())
+        await gateway.setScript(BackendScript(fallback: .init(status: 200, delay: 2)), for: "one.openai.azure.com")
+        let response = await gateway.handle(Fixture.chat(key: Fixture.keyA, ip: "10.1.2.3"))
+        let expected = [
+            "POST", "one.openai.azure.com", "/openai/deployments/gpt-4o/chat/completions", "2024-10-21",
+            "/aoai/openai/deployments/gpt-4o/chat/completions", "10.1.2.3", "aoai", "aoai/openai", "chat", "POST",
+            "team-a", "Team A", "gold", "Gold", "ada@example.com", "Local", "36", "gpt-4o",
+        ]
+        #expect(await gateway.backendCalls().last?.headers["x-ctx"] == expected.joined(separator: "|"))
+        #expect(response.headers["x-elapsed"] == "2")
+    }
+
+    @Test("reading the body without preserveContent consumes it, as in APIM; with it the body goes on")
+    func bodyConsumption() async {
+        func gateway(preserve: Bool) -> LocalGateway {
+            let inbound =
+                #"<base /><set-variable name="b" value="@(context.Request.Body.As<string>(preserveContent: \#(preserve)))" />"#
+            return LocalGateway(
+                snapshot: Fixture.snapshot(api: Fixture.policies(inbound: inbound)), clock: ManualGatewayClock())
+        }
+        let consumed = gateway(preserve: false)
+        #expect(await consumed.handle(Fixture.chat()).status == 400)
+        #expect(await consumed.backendCalls().last?.body.isEmpty == true)
+        #expect(await gateway(preserve: true).handle(Fixture.chat()).status == 200)
+    }
+
+    @Test("set-backend-service base-url sends the request to that URL")
+    func baseURL() async {
+        let inbound = #"<base /><set-backend-service base-url="https://other.openai.azure.com/openai" />"#
+        let gateway = LocalGateway(
+            snapshot: Fixture.snapshot(api: Fixture.policies(inbound: inbound)), clock: ManualGatewayClock())
+        let response = await gateway.handle(Fixture.chat())
+        #expect(response.headers["x-apimsync-instance"] == "other")
+        #expect(await gateway.backendCalls().last?.path == "/openai/deployments/gpt-4o/chat/completions")
+        let unknown = LocalGateway(
+            snapshot: Fixture.snapshot(
+                api: Fixture.policies(inbound: #"<base /><set-backend-service backend-id="nope" />"#)),
+            clock: ManualGatewayClock())
+        #expect(await unknown.handle(Fixture.chat()).status == 500)
     }
 
     @Test("snapshots are built from ARM entities as the management API returns them")

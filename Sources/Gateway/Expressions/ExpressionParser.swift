@@ -7,8 +7,9 @@ import Model
 /// ``ExpressionError`` of kind `unsupported` at its line and column. Nesting is bounded by ``maximumDepth``: deeper
 /// input is an error, never a deep recursion.
 struct ExpressionParser {
-    /// How deep expressions and statements may nest.
-    static let maximumDepth = 48
+    /// How deep the tree may grow: nesting, and also each link of an operator or member chain (`a + b + c`,
+    /// `a.b.c`), since the interpreter recurses along those too.
+    static let maximumDepth = 128
 
     /// Types a cast, a generic argument or a declaration may name.
     static let typeNames: Set<String> = [
@@ -175,6 +176,8 @@ struct ExpressionParser {
 
     private mutating func binary(level: Int) throws -> ExpressionNode {
         guard level < Self.levels.count else { return try unary() }
+        let entry = depth
+        defer { depth = entry }
         var left = try binary(level: level + 1)
         while let token = peekToken(), token.kind == .punctuator || token.kind == .keyword {
             if level == 6, token.kind == .keyword, token.text == "is" || token.text == "as" {
@@ -188,6 +191,7 @@ struct ExpressionParser {
                     .unsupported, "generic type arguments are supported only on method calls", at: place(token))
             }
             index += 1
+            try enter()
             let right = try binary(level: level + 1)
             left = .binary(token.text, left, right, place(token))
         }
@@ -233,10 +237,10 @@ struct ExpressionParser {
 
     private mutating func postfix(_ start: ExpressionNode) throws -> ExpressionNode {
         var node = start
-        var links = 0
+        let entry = depth
+        defer { depth = entry }
         while let token = peekToken(), token.kind == .punctuator {
-            links += 1
-            if links > 256 { throw failure("the expression is too long") }
+            if [".", "?.", "["].contains(token.text) { try enter() }
             switch token.text {
             case ".", "?.":
                 index += 1

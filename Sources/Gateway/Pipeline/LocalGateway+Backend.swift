@@ -40,6 +40,11 @@ extension LocalGateway {
             throw UnsupportedFeature(message: "<retry> at \(location(policy, element)) has no condition")
         }
         let count = try integer("count", of: element, policy: policy, run) ?? 0
+        guard (0...50).contains(count) else {
+            throw PolicyFailure(
+                source: "retry", reason: "PolicyConfigurationError",
+                message: "The retry count \(count) is not between 0 and 50.", status: 500)
+        }
         let interval = try double("interval", of: element, policy: policy, run) ?? 0
         let maxInterval = try double("max-interval", of: element, policy: policy, run)
         let delta = try double("delta", of: element, policy: policy, run)

@@ -107,6 +107,12 @@ extension LocalGateway {
                     message: "the fragment \(fragment.file):\(problem.line):\(problem.column) is not well formed: "
                         + problem.message)
             }
+            guard run.fragmentDepth < 16 else {
+                throw UnsupportedFeature(
+                    message: "fragments include each other more than 16 deep at \(location(policy, element))")
+            }
+            run.fragmentDepth += 1
+            defer { run.fragmentDepth -= 1 }
             try await runStatements(root.elements, policy: fragment, scope: scope, run)
         case "set-backend-service": try setBackendService(element, policy, run)
         case "forward-request": try await forwardRequest(element, policy, run)

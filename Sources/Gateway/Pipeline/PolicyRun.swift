@@ -70,6 +70,8 @@ final class PolicyRun: ExpressionHost {
     var section = "inbound"
     var trace: [TraceEntry] = []
     var hooks: [ResponseHook] = []
+    /// How many `include-fragment`s are running inside each other.
+    var fragmentDepth = 0
     private var guids: SeededGenerator
 
     init(
