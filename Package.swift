@@ -191,6 +191,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
+            exclude: ["OpenAISDK"],
             swiftSettings: strictSettings
         ),
         .testTarget(
