@@ -32,9 +32,30 @@ public actor LocalGateway {
     static let defaultGlobalPolicy =
         "<policies><inbound /><backend><forward-request /></backend><outbound /><on-error /></policies>"
 
+    /// Where the configuration is re-read from before each request, and the revision last read.
+    private let source: (any GatewaySnapshotSource)?
+    private var revision: String?
+
     public init(snapshot: GatewaySnapshot, clock: any GatewayClock = SystemGatewayClock(), seed: UInt64 = 1) {
         self.snapshot = snapshot
         self.clock = clock
+        source = nil
+        random = SeededGenerator(seed: seed)
+        (compiled, compiledFragments) = Self.compile(snapshot)
+    }
+
+    /// A gateway that follows `source`: each request runs on the configuration of the source's current revision.
+    public init(
+        source: any GatewaySnapshotSource, clock: any GatewayClock = SystemGatewayClock(), seed: UInt64 = 1
+    )
+        async
+    {
+        let revision = await source.revision()
+        let snapshot = await source.snapshot()
+        self.snapshot = snapshot
+        self.clock = clock
+        self.source = source
+        self.revision = revision
         random = SeededGenerator(seed: seed)
         (compiled, compiledFragments) = Self.compile(snapshot)
     }
@@ -78,6 +99,14 @@ public actor LocalGateway {
 
     /// Answers `request` as APIM's gateway would.
     public func handle(_ request: GatewayRequest) async -> GatewayResponse {
+        if let source {
+            let current = await source.revision()
+            if current != revision {
+                let fresh = await source.snapshot()
+                revision = current
+                update(fresh)
+            }
+        }
         guard let match = RequestMatcher.match(request, in: snapshot) else {
             return Self.errorResponse(404, "Resource not found")
         }

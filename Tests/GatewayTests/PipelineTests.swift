@@ -486,6 +486,49 @@ struct PipelineTests {
         #expect(await unknown.handle(Fixture.chat()).status == 500)
     }
 
+    @Test("a gateway following a source picks up a new configuration when its revision changes")
+    func followsSource() async {
+        actor Store {
+            var revision = 1
+            var header = "first"
+            func change(_ value: String) {
+                revision += 1
+                header = value
+            }
+        }
+        let store = Store()
+        let source = ARMEntitiesSource(
+            revision: { String(await store.revision) },
+            entities: {
+                let policy =
+                    #"<policies><inbound><set-header name="x-v" exists-action="override"><value>"#
+                    + (await store.header) + "</value></set-header></inbound><backend><forward-request /></backend>"
+                    + "<outbound /><on-error /></policies>"
+                return [
+                    [
+                        "id": "apis/echo", "name": "echo",
+                        "properties": [
+                            "path": "echo", "serviceUrl": "https://e.openai.azure.com", "subscriptionRequired": false,
+                        ],
+                    ],
+                    [
+                        "id": "apis/echo/operations/get", "name": "get",
+                        "properties": ["method": "GET", "urlTemplate": "/x"],
+                    ],
+                    [
+                        "id": "policies/policy", "name": "policy",
+                        "properties": ["format": "rawxml", "value": .string(policy)],
+                    ],
+                ]
+            })
+        let gateway = await LocalGateway(source: source, clock: ManualGatewayClock())
+        _ = await gateway.handle(GatewayRequest(method: "GET", target: "/echo/x"))
+        #expect(await gateway.backendCalls().last?.headers["x-v"] == "first")
+        await store.change("second")
+        _ = await gateway.handle(GatewayRequest(method: "GET", target: "/echo/x"))
+        #expect(await gateway.backendCalls().last?.headers["x-v"] == "second")
+    }
+
     @Test("snapshots are built from ARM entities as the management API returns them")
     func armSnapshot() {
         let service = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ApiManagement/service/apim"
