@@ -12,12 +12,15 @@ struct CompiledPolicy: Sendable {
     let root: PolicyElement?
     /// Problems reading the document.
     let problems: [PolicyProblem]
+    /// Shown after each `file:line` of a generated document.
+    let generated: String?
 
     init(_ policy: GatewayPolicy, namedValues: [String: String]) {
         id = policy.id
         let stored = PolicyXMLReader.read(policy.text, format: policy.format)
         var chosen = stored
         var file = policy.id
+        var generated: String?
         if let source = policy.source {
             let original = PolicyXMLReader.read(source.text, format: .rawxml)
             if original.problems.isEmpty, let a = original.rootElement, let b = stored.rootElement,
@@ -25,9 +28,11 @@ struct CompiledPolicy: Sendable {
             {
                 chosen = original
                 file = source.file
+                generated = source.generated
             }
         }
         self.file = file
+        self.generated = generated
         problems = chosen.problems
         root = chosen.rootElement.map { Self.substitute($0, namedValues: namedValues, liquid: false) }
     }
@@ -38,7 +43,9 @@ struct CompiledPolicy: Sendable {
     }
 
     /// `file:line` of an element.
-    func location(of element: PolicyElement) -> String { "\(file):\(element.line)" }
+    func location(of element: PolicyElement) -> String {
+        "\(file):\(element.line)" + (generated.map { " (\($0))" } ?? "")
+    }
 
     /// Whether two trees hold the same elements with the same attributes, in the same order (the stored form of a
     /// document differs from its source only in layout and escaping).
