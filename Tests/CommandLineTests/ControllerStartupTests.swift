@@ -2,6 +2,7 @@ import Emulator
 import Foundation
 import ManagementClient
 import Model
+import TestSupport
 import Testing
 
 /// Rough edge 7: `apimsync controller` as a container runs it: it binds its port before its first cycle, and what
@@ -11,7 +12,7 @@ import Testing
 
     /// The lab with an `endpoint:` environment `ci` for its emulator, and a controller on it as a container runs it.
     static func startController(listen: String = "127.0.0.1:0") async throws -> (LabHarness, ChildProcess) {
-        try #require(FileManager.default.isExecutableFile(atPath: CrashRecoveryTests.binary.path))
+        try #require(FileManager.default.isExecutableFile(atPath: TestPaths.binary.path))
         let lab = try await LabHarness()
         try lab.addEndpointEnvironment()
         return (lab, try controller(lab, listen: listen))
@@ -19,7 +20,7 @@ import Testing
 
     static func controller(_ lab: LabHarness, listen: String) throws -> ChildProcess {
         try ChildProcess.start(
-            CrashRecoveryTests.binary,
+            TestPaths.binary,
             [
                 "controller", "--config", lab.configPath, "--env", "ci", "--interval", "1h", "--listen", listen,
                 "--log-format", "json",
@@ -29,7 +30,7 @@ import Testing
 
     /// A port that is taken: one clean error, exit 1, and no request to APIM at all (no cycle, so no write).
     @Test func roughEdge7_aTakenPortStopsTheControllerBeforeItsFirstCycle() async throws {
-        try #require(FileManager.default.isExecutableFile(atPath: CrashRecoveryTests.binary.path))
+        try #require(FileManager.default.isExecutableFile(atPath: TestPaths.binary.path))
         let lab = try await LabHarness()
         try lab.addEndpointEnvironment()
         let squatter = try await EmulatorServer.start(EmulatorOptions())
@@ -51,7 +52,7 @@ import Testing
     /// Counts and durations in JSON logs are JSON numbers, so a log query can compare them.
     @Test func roughEdge7_jsonLogsWriteNumbersAsNumbers() async throws {
         let (lab, child) = try await Self.startController()
-        try await ControllerTests.waitUntil { child.outputSoFar().contains("cycle finished") }
+        try await Eventually.waitUntil { child.outputSoFar().contains("cycle finished") }
         child.process.terminate()
         let result = await child.finished()
 
@@ -71,11 +72,11 @@ import Testing
     @Test func roughEdge7_metricsHaveHelpLines() async throws {
         let (lab, child) = try await Self.startController()
         var port: Int?
-        try await ControllerTests.waitUntil {
+        try await Eventually.waitUntil {
             port = child.outputSoFar().firstMatch(of: /listening on 127\.0\.0\.1:(\d+)/).flatMap { Int($0.1) }
             return port != nil && child.outputSoFar().contains("cycle finished")
         }
-        let response = try await ControllerTests.get("http://127.0.0.1:\(try #require(port))/metrics")
+        let response = try await TestTools.get("http://127.0.0.1:\(try #require(port))/metrics")
         child.process.terminate()
         _ = await child.finished()
 
