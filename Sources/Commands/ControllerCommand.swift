@@ -98,18 +98,23 @@ struct ControllerCommand: AsyncParsableCommand {
             source: RepositorySource(directory: (configPath as NSString).deletingLastPathComponent, pull: gitPull))
         let registry = PrometheusCollectorRegistry()
         let logger = Logger(label: "apimsync.controller")
+        // The endpoints bind first: a port that is taken stops the controller before its first cycle.
+        let listening = ListeningGate()
         let loop = ReconcileLoop(
             cycle: cycle, target: connection.description,
-            metricsFactory: PrometheusMetricsFactory(registry: registry), logger: logger)
+            metricsFactory: ControllerMetricsFactory(registry: registry), logger: logger, startGate: listening)
         let (host, port) = try listenAddress()
         let endpoints = ControllerEndpoints.application(
             host: host, port: port, loop: loop, registry: registry,
-            onListening: { logger.info("listening on \(host):\($0)") })
+            onListening: {
+                logger.info("listening on \(host):\($0)")
+                listening.open()
+            })
         logger.info(
             "controller started",
             metadata: [
                 "target": "\(connection.description)", "environment": "\(name)", "mode": "\(mode.rawValue)",
-                "interval_seconds": "\(interval.duration.components.seconds)",
+                "interval_seconds": .stringConvertible(interval.duration.components.seconds),
             ])
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
@@ -122,9 +127,22 @@ struct ControllerCommand: AsyncParsableCommand {
             try await group.run()
         } catch {
             await connection.close()
+            guard listening.isOpen else {
+                DiagnosticPrinter.writeError(
+                    "error: cannot listen on \(listen): \(Self.reason(error)); no cycle was run, nothing was written")
+                throw ExitCode.failure
+            }
             throw error
         }
         await connection.close()
+    }
+
+    /// The operating system's words for a failed bind (`Address already in use (errno 98)`), from the errno that
+    /// SwiftNIO's error names; any other error as it describes itself.
+    static func reason(_ error: any Error) -> String {
+        let text = "\(error)"
+        guard let match = text.firstMatch(of: /\(errno: (\d+)\)/), let code = Int32(match.1) else { return text }
+        return "\(String(cString: strerror(code))) (errno \(code))"
     }
 }
 

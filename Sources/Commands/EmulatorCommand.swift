@@ -4,7 +4,8 @@ import Foundation
 
 /// `apimsync emulator`: runs the bundled APIM management-plane emulator until SIGINT/SIGTERM.
 ///
-/// The first line on stdout is `listening on http://HOST:PORT`, so scripts can start it with `--port 0`.
+/// The first line on stdout is `listening on http://HOST:PORT`, so scripts can start it with `--port 0`; then
+/// come the service's path and an `apimsync.yaml` environment that targets it (``EmulatorBanner``).
 struct EmulatorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "emulator",
@@ -12,12 +13,29 @@ struct EmulatorCommand: AsyncParsableCommand {
         discussion: """
             Serves the ARM API (api-version \(EmulatorInfo.apiVersion)) of one APIM service under \
             /subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.ApiManagement/service/{name}. \
-            Prints "listening on http://HOST:PORT" as its first line.
+            Prints "listening on http://HOST:PORT" as its first line, then an environment for apimsync.yaml \
+            that targets it and how to pass a token. With --tls it also serves HTTPS with a self-signed \
+            certificate made at start, for the Azure SDKs and az rest (they send bearer tokens only over TLS): \
+            it prints the certificate's SHA-256 fingerprint and the PEM file to trust (REQUESTS_CA_BUNDLE, \
+            SSL_CERT_FILE).
             """
     )
 
     @Option(help: "Port to listen on (0 picks a free port).")
     var port: Int = 0
+
+    @Flag(help: "Also serve HTTPS, with a self-signed certificate made at start (for the Azure SDKs and az rest).")
+    var tls = false
+
+    @Option(name: .customLong("tls-port"), help: "Port of the HTTPS listener with --tls (0 picks a free port).")
+    var tlsPort: Int = 0
+
+    @Option(
+        name: .customLong("tls-certificate"),
+        help: ArgumentHelp(
+            "Where --tls writes the certificate (PEM; default: apimsync-emulator-PORT.pem in the temporary folder).",
+            valueName: "file"))
+    var tlsCertificate: String?
 
     @Option(help: "Address to bind.")
     var host: String = "127.0.0.1"
@@ -91,6 +109,19 @@ struct EmulatorCommand: AsyncParsableCommand {
         options.subscriptionId = subscriptionId
         options.resourceGroup = resourceGroup
         options.serviceName = serviceName
+        var certificateFile: String?
+        if tls {
+            let certificate = try EmulatorCertificate.selfSigned(hosts: [host])
+            let file = tlsCertificate ?? EmulatorBanner.defaultCertificateFile()
+            do {
+                try certificate.certificatePEM.write(toFile: file, atomically: true, encoding: .utf8)
+            } catch {
+                throw ValidationError("--tls cannot write the certificate to \(file): \(error.localizedDescription)")
+            }
+            options.tls = certificate
+            options.tlsPort = tlsPort
+            certificateFile = file
+        }
         do {
             if let latency { options.latency = try LatencySpec(parsing: latency) }
             if let faults { options.faults = try FaultSpec(parsing: faults) }
@@ -122,11 +153,9 @@ struct EmulatorCommand: AsyncParsableCommand {
             if result.failures > 0 || result.requestsPerSecond < benchMinRPS { throw ExitCode(1) }
             return
         }
-        let host = self.host
-        let servicePath = options.servicePath
-        try await EmulatorServer.run(options) { port in
-            let banner = "listening on http://\(host):\(port)\nservice \(servicePath)\n"
-            FileHandle.standardOutput.write(Data(banner.utf8))
+        let banner = EmulatorBanner(options: options, token: token, certificateFile: certificateFile)
+        try await EmulatorServer.run(options) { listener in
+            FileHandle.standardOutput.write(Data(banner.announce(listener).utf8))
         }
     }
 }

@@ -3,7 +3,8 @@ import Logging
 import Model
 
 /// swift-log lines as one JSON object each, for log collectors (`--log-format json`): time, level, logger,
-/// message and the metadata as fields.
+/// message and the metadata as fields; numbers and booleans logged as such (`.stringConvertible`) are written as
+/// JSON numbers and booleans, everything else as strings.
 struct JSONLogHandler: LogHandler {
     let label: String
     var logLevel: Logger.Level = .info
@@ -37,7 +38,13 @@ struct JSONLogHandler: LogHandler {
     static func json(_ value: Logger.Metadata.Value) -> JSONValue {
         switch value {
         case .string(let text): .string(text)
-        case .stringConvertible(let convertible): .string(convertible.description)
+        case .stringConvertible(let convertible):
+            switch convertible {
+            case let flag as Bool: .bool(flag)
+            case let integer as any BinaryInteger: .number(Double(integer))
+            case let number as any BinaryFloatingPoint: number.isFinite ? .number(Double(number)) : .string("\(number)")
+            default: .string(convertible.description)
+            }
         case .array(let items): .array(items.map(json))
         case .dictionary(let dictionary):
             .object(JSONObject(dictionary.keys.sorted().compactMap { key in dictionary[key].map { (key, json($0)) } }))

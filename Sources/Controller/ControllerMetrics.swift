@@ -14,21 +14,48 @@ struct ControllerMetrics: Sendable {
     private let consecutiveFailures: Gauge
     private let lastSuccess: Gauge
 
+    /// Each metric's name and its `# HELP` text on `/metrics` (``ControllerMetricsFactory``).
+    enum Name: String, CaseIterable {
+        case cycles = "apimsync_reconcile_cycles_total"
+        case duration = "apimsync_reconcile_duration_seconds"
+        case planned = "apimsync_planned_changes"
+        case drift = "apimsync_drifted_resources"
+        case unmanaged = "apimsync_unmanaged_resources"
+        case applied = "apimsync_changes_applied_total"
+        case failedChanges = "apimsync_changes_failed_total"
+        case consecutiveFailures = "apimsync_consecutive_failed_cycles"
+        case lastSuccess = "apimsync_last_success_timestamp_seconds"
+
+        var help: String {
+            switch self {
+            case .cycles: "Reconcile cycles finished, by result (InSync, DriftDetected, Failed, Stalled)."
+            case .duration: "Duration of reconcile cycles: load, read APIM, plan and apply."
+            case .planned: "Changes the last successful cycle planned."
+            case .drift: "Planned changes the last successful cycle left unapplied (detect mode: the drift)."
+            case .unmanaged: "Live resources no manifest describes, as of the last successful cycle."
+            case .applied: "Changes applied to APIM since the controller started."
+            case .failedChanges: "Changes that failed to apply since the controller started."
+            case .consecutiveFailures: "Cycles that failed in a row; 0 after a successful one."
+            case .lastSuccess: "Unix time at which the last successful cycle started."
+            }
+        }
+    }
+
     init(factory: any MetricsFactory) {
         var cycles: [CycleReport.Result: Counter] = [:]
         for result in [CycleReport.Result.inSync, .driftDetected, .failed, .stalled] {
             cycles[result] = Counter(
-                label: "apimsync_reconcile_cycles_total", dimensions: [("result", result.rawValue)], factory: factory)
+                label: Name.cycles.rawValue, dimensions: [("result", result.rawValue)], factory: factory)
         }
         self.cycles = cycles
-        duration = CoreMetrics.Timer(label: "apimsync_reconcile_duration_seconds", factory: factory)
-        planned = Gauge(label: "apimsync_planned_changes", factory: factory)
-        drift = Gauge(label: "apimsync_drifted_resources", factory: factory)
-        unmanaged = Gauge(label: "apimsync_unmanaged_resources", factory: factory)
-        applied = Counter(label: "apimsync_changes_applied_total", factory: factory)
-        failedChanges = Counter(label: "apimsync_changes_failed_total", factory: factory)
-        consecutiveFailures = Gauge(label: "apimsync_consecutive_failed_cycles", factory: factory)
-        lastSuccess = Gauge(label: "apimsync_last_success_timestamp_seconds", factory: factory)
+        duration = CoreMetrics.Timer(label: Name.duration.rawValue, factory: factory)
+        planned = Gauge(label: Name.planned.rawValue, factory: factory)
+        drift = Gauge(label: Name.drift.rawValue, factory: factory)
+        unmanaged = Gauge(label: Name.unmanaged.rawValue, factory: factory)
+        applied = Counter(label: Name.applied.rawValue, factory: factory)
+        failedChanges = Counter(label: Name.failedChanges.rawValue, factory: factory)
+        consecutiveFailures = Gauge(label: Name.consecutiveFailures.rawValue, factory: factory)
+        lastSuccess = Gauge(label: Name.lastSuccess.rawValue, factory: factory)
     }
 
     func record(_ report: CycleReport, consecutiveFailures failures: Int) {

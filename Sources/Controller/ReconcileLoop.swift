@@ -15,16 +15,19 @@ public struct ReconcileLoop: Service {
     let trigger = CycleTrigger()
     let random: @Sendable () -> Double
     let logger: Logger
+    let startGate: ListeningGate?
 
     /// - Parameters:
     ///   - target: how the status names the APIM service.
     ///   - metricsFactory: where the metrics go (a `PrometheusMetricsFactory` in production).
     ///   - random: numbers in `[0, 1)` for the jitter; tests pass a fixed one.
+    ///   - startGate: the first cycle waits until it opens (the endpoints listen); nil starts at once.
     public init(
         cycle: ReconcileCycle, target: String, metricsFactory: any MetricsFactory,
         logger: Logger = Logger(label: "apimsync.controller"),
-        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }, startGate: ListeningGate? = nil
     ) {
+        self.startGate = startGate
         self.cycle = cycle
         schedule = ReconcileSchedule(settings: cycle.settings)
         status = ControllerStatus(settings: cycle.settings, target: target)
@@ -39,6 +42,10 @@ public struct ReconcileLoop: Service {
     }
 
     public func run() async throws {
+        if let startGate {
+            await cancelWhenGracefulShutdown { await startGate.wait() }
+            guard startGate.isOpen else { return }
+        }
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             await status.cycleStarted()
             let report = await cycle.run()
@@ -59,10 +66,12 @@ public struct ReconcileLoop: Service {
     }
 
     private func log(_ report: CycleReport, delay: Duration) {
+        // Numbers stay numbers (`.stringConvertible`), so JSON logs write them as JSON numbers.
         var metadata: Logger.Metadata = [
-            "result": "\(report.result.rawValue)", "planned": "\(report.planned)", "applied": "\(report.applied)",
-            "failed": "\(report.failed)", "seconds": "\(String(format: "%.2f", report.seconds))",
-            "next_in_seconds": "\(String(format: "%.1f", delay.inSeconds))",
+            "result": "\(report.result.rawValue)", "planned": .stringConvertible(report.planned),
+            "applied": .stringConvertible(report.applied), "failed": .stringConvertible(report.failed),
+            "seconds": .stringConvertible((report.seconds * 100).rounded() / 100),
+            "next_in_seconds": .stringConvertible((delay.inSeconds * 10).rounded() / 10),
         ]
         if let revision = report.revision { metadata["revision"] = "\(revision)" }
         if !report.changes.isEmpty { metadata["changes"] = .array(report.changes.map { .string($0) }) }

@@ -7,7 +7,8 @@ import Foundation
 ///
 /// - `EmulatorServer.start(_:)` runs it in-process (port 0 = ephemeral) and returns a `RunningEmulator`;
 ///   `EmulatorServer.application(_:)` gives the Hummingbird application for router tests;
-///   `apimsync emulator` runs it standalone and prints `listening on http://HOST:PORT` first.
+///   `apimsync emulator` runs it standalone and prints `listening on http://HOST:PORT` first (with `--tls`, a
+///   second listener serves HTTPS with a self-signed `EmulatorCertificate`).
 /// - Layout: `Server` (Hummingbird adapter, dropped connections) → `EmulatorStore` (one actor: auth,
 ///   api-version, throttling, faults, dispatch) → `Handlers` (generic entity semantics, paging, LROs) →
 ///   `Rules` (per-kind validation, referential checks, cascades, POST actions), with `Kinds` (the kind table),
@@ -28,6 +29,11 @@ public struct EmulatorOptions: Sendable {
     public var host: String = "127.0.0.1"
     /// 0 binds an ephemeral port.
     public var port: Int = 0
+    /// Set: a second listener serves the same service over HTTPS with this certificate (for the Azure SDKs,
+    /// which send bearer tokens only over TLS), on ``tlsPort``.
+    public var tls: EmulatorCertificate? = nil
+    /// The HTTPS listener's port when ``tls`` is set; 0 binds an ephemeral port.
+    public var tlsPort: Int = 0
     /// Persisted state (JSON, written atomically after each write). `nil` keeps state in memory only.
     public var stateFile: String? = nil
     public var subscriptionId = "00000000-0000-0000-0000-000000000000"

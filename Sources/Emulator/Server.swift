@@ -1,8 +1,11 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import NIOCore
+import NIOSSL
 import ServiceLifecycle
 import UnixSignals
 
@@ -23,6 +26,8 @@ public struct EmulatorRequestContext: RequestContext {
 struct EmulatorResponder: HTTPResponder {
     typealias Context = EmulatorRequestContext
     let store: EmulatorStore
+    /// `http` or `https`: the scheme of the links (`nextLink`, `Location`, `Azure-AsyncOperation`) it answers with.
+    var scheme = "http"
 
     /// A dropped connection: the channel is closed before any response is written.
     struct DroppedConnection: Error {}
@@ -43,7 +48,7 @@ struct EmulatorResponder: HTTPResponder {
         let host = request.head.authority ?? headers["host"] ?? "127.0.0.1"
         let emuRequest = EmuRequest(
             method: request.method.rawValue, rawPath: EmuRequest.decode(path, plusAsSpace: false), query: query,
-            headers: headers, body: Array(buffer.readableBytesView), origin: "http://\(host)")
+            headers: headers, body: Array(buffer.readableBytesView), origin: "\(scheme)://\(host)")
         let answer = await store.handle(emuRequest)
         if answer.delayMilliseconds > 0 {
             try? await Task.sleep(for: .microseconds(Int(answer.delayMilliseconds * 1000)))
@@ -72,6 +77,8 @@ public final class RunningEmulator: Sendable {
     public let port: Int
     /// `http://HOST:PORT`.
     public let baseURL: String
+    /// `https://HOST:PORT` of the HTTPS listener, when the options asked for one (``EmulatorOptions/tls``).
+    public let tlsBaseURL: String?
     /// `/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.ApiManagement/service/{name}`.
     public let servicePath: String
     let store: EmulatorStore
@@ -79,11 +86,12 @@ public final class RunningEmulator: Sendable {
     private let task: Task<Void, any Error>
 
     init(
-        port: Int, host: String, store: EmulatorStore, servicePath: String, group: ServiceGroup,
+        port: Int, tlsPort: Int?, host: String, store: EmulatorStore, servicePath: String, group: ServiceGroup,
         task: Task<Void, any Error>
     ) {
         self.port = port
-        self.baseURL = "http://\(host):\(port)"
+        self.baseURL = "http://\(EmulatorServer.urlHost(host)):\(port)"
+        self.tlsBaseURL = tlsPort.map { "https://\(EmulatorServer.urlHost(host)):\($0)" }
         self.store = store
         self.servicePath = servicePath
         self.group = group
@@ -104,56 +112,110 @@ public final class RunningEmulator: Sendable {
 
 /// Starts emulators.
 public enum EmulatorServer {
-    /// Starts an emulator in-process; returns once it is listening (port 0 binds an ephemeral port).
+    /// Which listener bound which port.
+    public enum Listener: Sendable, Equatable {
+        case http(port: Int)
+        case https(port: Int)
+    }
+
+    /// Starts an emulator in-process; returns once it is listening (port 0 binds an ephemeral port), on both
+    /// listeners when ``EmulatorOptions/tls`` is set.
     public static func start(_ options: EmulatorOptions) async throws -> RunningEmulator {
         let store = try EmulatorStore(options: options)
-        let (stream, continuation) = AsyncStream<Int>.makeStream()
-        let app = application(store: store, options: options) { port in continuation.yield(port) }
+        let (stream, continuation) = AsyncStream<Listener>.makeStream()
+        let services = try applications(store: store, options: options) { continuation.yield($0) }
         var logger = Logger(label: "apimsync.emulator")
         logger.logLevel = .warning
-        let group = ServiceGroup(services: [app], logger: logger)
+        let group = ServiceGroup(services: services, logger: logger)
         let task = Task {
             defer { continuation.finish() }
             try await group.run()
         }
         var port: Int?
-        for await value in stream {
-            port = value
-            break
+        var tlsPort: Int?
+        for await listener in stream {
+            switch listener {
+            case .http(let bound): port = bound
+            case .https(let bound): tlsPort = bound
+            }
+            if port != nil, tlsPort != nil || options.tls == nil { break }
         }
-        guard let port else {
+        guard let port, tlsPort != nil || options.tls == nil else {
             // The server stopped before listening: surface its error.
             try await task.value
             throw EmulatorSpecError(
                 "the emulator stopped before it started listening on \(options.host):\(options.port)")
         }
         return RunningEmulator(
-            port: port, host: options.host, store: store, servicePath: options.servicePath, group: group, task: task)
+            port: port, tlsPort: tlsPort, host: options.host, store: store, servicePath: options.servicePath,
+            group: group, task: task)
     }
 
-    /// Runs an emulator until SIGINT/SIGTERM (the `apimsync emulator` command); `onListening` gets the port.
-    public static func run(_ options: EmulatorOptions, onListening: @escaping @Sendable (Int) -> Void) async throws {
+    /// Runs an emulator until SIGINT/SIGTERM (the `apimsync emulator` command); `onListening` hears of each
+    /// listener as it binds.
+    public static func run(
+        _ options: EmulatorOptions, onListening: @escaping @Sendable (Listener) -> Void
+    ) async throws {
         let store = try EmulatorStore(options: options)
-        let app = application(store: store, options: options, onListening: onListening)
-        try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        var logger = Logger(label: "apimsync.emulator")
+        logger.logLevel = .warning
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: try applications(store: store, options: options, onListening: onListening).map {
+                    .init(service: $0)
+                },
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
     }
 
     /// The Hummingbird application, for `HummingbirdTesting` router tests (`app.test(.router) { … }`).
     public static func application(_ options: EmulatorOptions) throws -> some ApplicationProtocol {
         let store = try EmulatorStore(options: options)
-        return application(store: store, options: options) { _ in }
+        return application(store: store, options: options, server: .http1(), scheme: "http") { _ in }
+    }
+
+    /// The listeners of one emulator: plain HTTP, and HTTPS too when the options carry a certificate. Both serve
+    /// the same store.
+    static func applications(
+        store: EmulatorStore, options: EmulatorOptions, onListening: @escaping @Sendable (Listener) -> Void
+    ) throws -> [any Service] {
+        var services: [any Service] = [
+            application(store: store, options: options, server: .http1(), scheme: "http") {
+                onListening(.http(port: $0))
+            }
+        ]
+        if let certificate = options.tls {
+            var tlsOptions = options
+            tlsOptions.port = options.tlsPort
+            let configuration = TLSConfiguration.makeServerConfiguration(
+                certificateChain: [.certificate(try NIOSSLCertificate(bytes: certificate.der, format: .der))],
+                privateKey: .privateKey(
+                    try NIOSSLPrivateKey(bytes: Array(certificate.privateKeyPEM.utf8), format: .pem)))
+            services.append(
+                application(
+                    store: store, options: tlsOptions, server: try .tls(.http1(), tlsConfiguration: configuration),
+                    scheme: "https"
+                ) { onListening(.https(port: $0)) })
+        }
+        return services
     }
 
     static func application(
-        store: EmulatorStore, options: EmulatorOptions, onListening: @escaping @Sendable (Int) -> Void
+        store: EmulatorStore, options: EmulatorOptions, server: HTTPServerBuilder, scheme: String,
+        onListening: @escaping @Sendable (Int) -> Void
     ) -> some ApplicationProtocol {
         var logger = Logger(label: "apimsync.emulator")
         logger.logLevel = .warning
         return Application(
-            responder: EmulatorResponder(store: store),
+            responder: EmulatorResponder(store: store, scheme: scheme), server: server,
             configuration: ApplicationConfiguration(
                 address: .hostname(options.host, port: options.port), serverName: nil),
             onServerRunning: { channel in onListening(channel.localAddress?.port ?? options.port) },
             logger: logger)
+    }
+
+    /// A host as it goes in a URL: IPv6 addresses in brackets.
+    static func urlHost(_ host: String) -> String {
+        host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
     }
 }

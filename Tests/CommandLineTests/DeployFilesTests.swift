@@ -8,10 +8,12 @@ import YAML
 @Suite struct DeployFilesTests {
     static let deploy = TestPaths.tests.deletingLastPathComponent().appendingPathComponent("deploy")
 
-    static let yamlFiles = [
-        "kubernetes/apimsync-reconcile.yaml", "kubernetes/apimsync-controller.yaml", "github/apimsync.yml",
-        "azure-devops/azure-pipelines.yml",
+    static let kubernetesFiles = ["kubernetes/apimsync-reconcile.yaml", "kubernetes/apimsync-controller.yaml"]
+    static let pipelineFiles = [
+        "github/apimsync.yml", "github/apimsync-drift.yml", "github/release.yml", "azure-devops/azure-pipelines.yml",
+        "azure-devops/apimsync-drift.yml",
     ]
+    static let yamlFiles = kubernetesFiles + pipelineFiles
 
     /// The `apimsync` command lines in a file (shell redirections and `||` tails cut off).
     static func commands(in text: String) -> [[String]] {
@@ -69,11 +71,104 @@ import YAML
         #expect(output.contains("cannot read the configuration '/nonexistent/apimsync.yaml'"), "\(output)")
     }
 
-    /// The first Kubernetes object of `kind` in a file under `deploy/`.
-    static func object(_ kind: String, in file: String) throws -> YAMLNode {
+    /// `kubectl apply -f` of one file gives its pods what they name: the namespace and the service account.
+    @Test(arguments: kubernetesFiles)
+    func eachKubernetesFileAppliesOnItsOwn(_ file: String) throws {
+        let objects = try Self.objects(in: file)
+        /// `namespace/name` of each object of `kind` (an empty namespace for cluster-wide kinds).
+        func defined(_ kind: String) -> Set<String> {
+            var names: Set<String> = []
+            for object in objects where object["kind"]?.scalar?.text == kind {
+                let metadata = object["metadata"]
+                guard let name = metadata?["name"]?.scalar?.text else { continue }
+                let namespace: String = metadata?["namespace"]?.scalar?.text ?? ""
+                names.insert(namespace + "/" + name)
+            }
+            return names
+        }
+        let namespaces = defined("Namespace")
+        let serviceAccounts = defined("ServiceAccount")
+        for object in objects {
+            let namespace = object["metadata"]?["namespace"]?.scalar?.text
+            if let namespace { #expect(namespaces.contains("/" + namespace), "\(file): namespace \(namespace)") }
+            let pod =
+                object["spec"]?["template"]?["spec"] ?? object["spec"]?["jobTemplate"]?["spec"]?["template"]?["spec"]
+            if let account = pod?["serviceAccountName"]?.scalar?.text {
+                #expect(
+                    serviceAccounts.contains((namespace ?? "") + "/" + account), "\(file): service account \(account)")
+            }
+        }
+        #expect(objects.contains { $0["spec"]?["template"] != nil || $0["spec"]?["jobTemplate"] != nil })
+    }
+
+    /// The jobs that run on merge apply the saved plan that was reviewed, and never plan anew.
+    @Test func theMergeJobsApplyTheReviewedPlanInsteadOfReplanning() throws {
+        let github = try Self.object(nil, in: "github/apimsync.yml")
+        let githubApply = Self.scripts(in: try #require(github["jobs"]?["apply"]))
+        let azure = try Self.object(nil, in: "azure-devops/azure-pipelines.yml")
+        let stage = try #require(azure["stages"]?.sequence?.first { $0["stage"]?.scalar?.text == "apply" })
+        #expect(stage["dependsOn"]?.sequence?.isEmpty == true, "the plan stage is skipped on main")
+        for (name, scripts) in [("GitHub", githubApply), ("Azure DevOps", Self.scripts(in: stage))] {
+            let commands = Self.commands(in: scripts.joined(separator: "\n"))
+            #expect(
+                commands.contains { $0.first == "apply" && $0.dropFirst().first?.hasSuffix("plan.json\"") == true },
+                "\(name): \(commands)")
+            #expect(commands.contains { $0.first == "validate" }, "\(name): \(commands)")
+            #expect(!commands.contains { $0.first == "plan" }, "\(name): \(commands)")
+        }
+    }
+
+    /// Pull requests upload the saved plan and post the Markdown one; drift jobs fail on exit code 2.
+    @Test func pullRequestsSaveThePlanAndDriftJobsFailOnPendingChanges() throws {
+        let github = try Self.object(nil, in: "github/apimsync.yml")
+        let azure = try Self.object(nil, in: "azure-devops/azure-pipelines.yml")
+        let azurePlan = try #require(azure["stages"]?.sequence?.first { $0["stage"]?.scalar?.text == "plan" })
+        for scripts in [Self.scripts(in: try #require(github["jobs"]?["plan"])), Self.scripts(in: azurePlan)] {
+            let plan = try #require(Self.commands(in: scripts.joined(separator: "\n")).first { $0.first == "plan" })
+            #expect(plan.contains("--out") && plan.contains("markdown") && plan.contains("--detailed-exitcode"))
+        }
+        for file in ["github/apimsync-drift.yml", "azure-devops/apimsync-drift.yml"] {
+            let text = try String(contentsOf: Self.deploy.appendingPathComponent(file), encoding: .utf8)
+            let line = try #require(text.split(separator: "\n").first { $0.contains("apimsync plan") })
+            #expect(line.contains("--detailed-exitcode"), "\(file)")
+            #expect(!line.contains("||"), "\(file): exit code 2 must fail the job")
+        }
+    }
+
+    /// No job runs the image (USER 10001, ENTRYPOINT apimsync) as its job container.
+    @Test(arguments: pipelineFiles)
+    func noJobRunsTheImageAsItsContainer(_ file: String) throws {
+        let text = try String(contentsOf: Self.deploy.appendingPathComponent(file), encoding: .utf8)
+        #expect(
+            !text.split(separator: "\n").contains { $0.trimmingCharacters(in: .whitespaces).hasPrefix("container:") })
+    }
+
+    /// Every `run`, `script`, `bash` and `inlineScript` text under a node, in document order.
+    static func scripts(in node: YAMLNode) -> [String] {
+        switch node.content {
+        case .scalar: return []
+        case .sequence(let items): return items.flatMap(scripts)
+        case .mapping(let pairs):
+            return pairs.flatMap { pair -> [String] in
+                if ["run", "script", "bash", "inlineScript"].contains(pair.key.scalar?.text ?? ""),
+                    let text = pair.value.scalar?.text
+                {
+                    return text.split(separator: "\n").map { "run: " + $0.trimmingCharacters(in: .whitespaces) }
+                }
+                return scripts(in: pair.value)
+            }
+        }
+    }
+
+    /// The Kubernetes objects of a file under `deploy/`.
+    static func objects(in file: String) throws -> [YAMLNode] {
         let text = try String(contentsOf: deploy.appendingPathComponent(file), encoding: .utf8)
-        let documents = try YAMLParser.parse(text, file: file)
-        return try #require(documents.compactMap(\.root).first { $0["kind"]?.scalar?.text == kind })
+        return try YAMLParser.parse(text, file: file).compactMap(\.root)
+    }
+
+    /// The first Kubernetes object of `kind` in a file under `deploy/`.
+    static func object(_ kind: String?, in file: String) throws -> YAMLNode {
+        try #require(objects(in: file).first { kind == nil || $0["kind"]?.scalar?.text == kind })
     }
 
     static func run(_ arguments: [String]) async throws -> String {

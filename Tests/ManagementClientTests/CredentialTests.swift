@@ -311,7 +311,9 @@ import Testing
         let error = try await #require(throws: CredentialError.self) { try await chain.token(for: "s/.default") }
         #expect(error.credential == "default")
         #expect(
-            error.attempts.map(\.credential) == ["clientSecret", "workloadIdentity", "managedIdentity", "azureCli"])
+            error.attempts.map(\.credential) == [
+                "token", "clientSecret", "workloadIdentity", "managedIdentity", "azureCli",
+            ])
         #expect(
             error.description.contains("clientSecret: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET not set"))
         #expect(error.description.contains("azureCli: the Azure CLI (az) is not installed or not on PATH"))
@@ -337,9 +339,36 @@ import Testing
             options: Fixture.credentialOptions(environment: environment, authority: server.baseURL))
         let error = try await #require(throws: CredentialError.self) { try await chain.token(for: "s/.default") }
         #expect(error.kind == .authenticationFailed)
-        #expect(error.attempts.map(\.credential) == ["clientSecret"])
+        #expect(error.attempts.map(\.credential) == ["token", "clientSecret"])
         #expect(error.description.contains("AADSTS90002: Tenant not found."))
         #expect(!error.description.contains(secret))
+        #expect(await server.requests.count == 1)
+    }
+
+    /// Rough edge 2: a chain that finds nothing says how to give it a token directly.
+    @Test func roughEdge2_theChainErrorNamesAPIMSYNC_TOKEN() async throws {
+        let chain = Credentials.defaultChain(
+            options: Fixture.credentialOptions(environment: ["PATH": "/nonexistent"], azureCLIPath: nil))
+        let error = try await #require(throws: CredentialError.self) { try await chain.token(for: "s/.default") }
+        #expect(error.kind == .unavailable)
+        #expect(error.description.contains("token: APIMSYNC_TOKEN not set"), "\(error)")
+    }
+
+    /// Rough edge 2: off Azure, what answers at the IMDS address often says 403; the Azure CLI still gets its turn.
+    @Test func roughEdge2_anIMDS403DoesNotEndTheChainBeforeTheAzureCLI() async throws {
+        let server = try await StandInServer.start { _ in
+            .json(
+                403,
+                #"{"error":"forbidden","error_description":"A socket operation was attempted to an unreachable network."}"#
+            )
+        }
+        defer { Task { await server.shutdown() } }
+        let az = try AzureCLICredentialTests.fakeAZ(
+            output: #"{"accessToken":"cli-token","expires_on":4102444800,"tenant":"t-cli","tokenType":"Bearer"}"#)
+        let chain = Credentials.defaultChain(
+            options: Fixture.credentialOptions(imds: server.baseURL, azureCLIPath: az.path))
+        #expect(try await chain.token(for: "https://management.azure.com/.default").token == "cli-token")
+        #expect(chain.selectedCredentialName == "azureCli")
         #expect(await server.requests.count == 1)
     }
 

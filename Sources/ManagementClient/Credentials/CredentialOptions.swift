@@ -108,11 +108,10 @@ public enum Credentials {
         }
     }
 
-    /// The chain, in order: static token (only when `APIMSYNC_TOKEN` is set), client secret, workload identity,
-    /// managed identity, Azure CLI.
+    /// The chain, in order: static token (`APIMSYNC_TOKEN`), client secret, workload identity, managed identity,
+    /// Azure CLI. An unset `APIMSYNC_TOKEN` is an unavailable member, so a chain that finds no credential names it.
     public static func defaultChain(options: CredentialOptions) -> ChainedTokenCredential {
-        var members: [any TokenCredential] = []
-        if options.nonEmpty("APIMSYNC_TOKEN") != nil { members.append(StaticTokenCredential.fromEnvironment(options)) }
+        var members: [any TokenCredential] = [StaticTokenCredential.fromEnvironment(options)]
         members.append(ClientSecretCredential.fromEnvironment(options))
         members.append(WorkloadIdentityCredential.fromEnvironment(options))
         members.append(ManagedIdentityCredential(clientID: managedIdentityClientID(options), options: options))

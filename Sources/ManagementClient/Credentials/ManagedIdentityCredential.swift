@@ -77,8 +77,9 @@ public struct ManagedIdentityCredential: TokenCredential {
                 ?? json?["error"]?["message"]?.stringValue
             let text = "\(source) answered HTTP \(response.status)" + (detail.map { ": " + $0 } ?? "")
             let redacted = Redaction.redact(text, secrets: [identityHeader])
-            // IMDS answers 400 when this VM has no (such) identity: the chain should move on.
-            if source == "IMDS", response.status == 400 || response.status == 404 {
+            // IMDS answers 400 when this VM has no (such) identity, and whatever holds 169.254.169.254 off Azure
+            // (a proxy, Docker Desktop, WSL) answers 403: either way the chain should move on to the Azure CLI.
+            if source == "IMDS", [400, 403, 404].contains(response.status) {
                 throw CredentialError.unavailable(credentialName, redacted)
             }
             throw CredentialError.failed(credentialName, redacted)
@@ -113,7 +114,9 @@ public struct StaticTokenCredential: TokenCredential {
     /// The credential from `APIMSYNC_TOKEN`, or an ``UnavailableCredential``.
     public static func fromEnvironment(_ options: CredentialOptions) -> any TokenCredential {
         guard let token = options.nonEmpty("APIMSYNC_TOKEN") else {
-            return UnavailableCredential(name: "token", reason: "APIMSYNC_TOKEN not set")
+            return UnavailableCredential(
+                name: "token",
+                reason: "APIMSYNC_TOKEN not set (a bearer token you already have; a standalone emulator takes any)")
         }
         return StaticTokenCredential(token: token, now: options.now)
     }
