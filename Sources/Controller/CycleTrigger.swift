@@ -23,7 +23,7 @@ actor CycleTrigger {
 
     /// Waits up to `delay`; returns early on `pull()` or cancellation. Returns whether a pull ended it.
     @discardableResult
-    func wait(upTo delay: Duration) async -> Bool {
+    func wait(upTo delay: Duration, clock: any ControllerClock = SystemControllerClock()) async -> Bool {
         if pending {
             pending = false
             return true
@@ -31,7 +31,7 @@ actor CycleTrigger {
         generation += 1
         let current = generation
         let timer = Task {
-            try? await Task.sleep(for: delay)
+            guard (try? await clock.sleep(for: delay)) != nil else { return }
             self.wake(current)
         }
         await withTaskCancellationHandler {

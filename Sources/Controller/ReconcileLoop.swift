@@ -16,18 +16,22 @@ public struct ReconcileLoop: Service {
     let random: @Sendable () -> Double
     let logger: Logger
     let startGate: ListeningGate?
+    let clock: any ControllerClock
 
     /// - Parameters:
     ///   - target: how the status names the APIM service.
     ///   - metricsFactory: where the metrics go (a `PrometheusMetricsFactory` in production).
     ///   - random: numbers in `[0, 1)` for the jitter; tests pass a fixed one.
     ///   - startGate: the first cycle waits until it opens (the endpoints listen); nil starts at once.
+    ///   - clock: what the waits between cycles use; tests pass one that records them.
     public init(
         cycle: ReconcileCycle, target: String, metricsFactory: any MetricsFactory,
         logger: Logger = Logger(label: "apimsync.controller"),
-        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }, startGate: ListeningGate? = nil
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }, startGate: ListeningGate? = nil,
+        clock: any ControllerClock = SystemControllerClock()
     ) {
         self.startGate = startGate
+        self.clock = clock
         self.cycle = cycle
         schedule = ReconcileSchedule(settings: cycle.settings)
         status = ControllerStatus(settings: cycle.settings, target: target)
@@ -56,10 +60,10 @@ public struct ReconcileLoop: Service {
             metrics.record(report, consecutiveFailures: failures)
             log(report, delay: delay)
             let finished = ContinuousClock.now
-            let requested = await cancelWhenGracefulShutdown { await trigger.wait(upTo: delay) }
+            let requested = await cancelWhenGracefulShutdown { await trigger.wait(upTo: delay, clock: clock) }
             let rest = cycle.settings.minimumTriggerGap - finished.duration(to: .now)
             if requested, rest > .zero, !Task.isShuttingDownGracefully {
-                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: rest) }
+                try? await cancelWhenGracefulShutdown { try await clock.sleep(for: rest) }
             }
         }
         logger.info("controller stopped")

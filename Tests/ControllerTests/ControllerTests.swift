@@ -6,6 +6,7 @@ import Model
 import Planner
 import Prometheus
 import ServiceLifecycle
+import Synchronization
 import TestSupport
 import Testing
 
@@ -220,19 +221,20 @@ import Testing
             let client = try Self.singleAttemptClient(lab, options)
             let settings = ControllerSettings(
                 interval: .seconds(60), jitter: 0, retryBackoff: .milliseconds(20), checkSecrets: false)
+            let clock = RecordingControllerClock()
             let loop = ReconcileLoop(
                 cycle: Self.cycle(lab, settings: settings, client: client), target: "test emulator",
-                metricsFactory: PrometheusMetricsFactory(registry: PrometheusCollectorRegistry()), random: { 0.5 })
+                metricsFactory: PrometheusMetricsFactory(registry: PrometheusCollectorRegistry()), random: { 0.5 },
+                clock: clock)
             let (group, running) = Self.start(loop)
             let status = loop.status
 
-            // 20, 40, 80 ms between the first four failures: well inside the 60 s interval.
             try await Eventually.waitUntil { await status.consecutiveFailures >= 4 }
             #expect(await status.phase == .failed)
             #expect(await !status.isReady)
             #expect(await lab.writes() == 0)
-            let next = try #require(await status.nextCycleAt)
-            #expect(next.timeIntervalSinceNow < 1)
+            // 20, 40, 80 ms between the first four failures: backing off, well inside the 60 s interval.
+            #expect(Array(clock.waits.prefix(3)) == [.milliseconds(20), .milliseconds(40), .milliseconds(80)])
 
             await group.triggerGracefulShutdown()
             try await running.value
@@ -305,5 +307,18 @@ import Testing
             resourceManagerURL: lab.emulator.baseURL, subscriptionID: options.subscriptionId,
             resourceGroup: options.resourceGroup, serviceName: options.serviceName, retry: retry)
         return try ARMClient(configuration: configuration, credential: StaticTokenCredential(token: "test-token"))
+    }
+}
+
+/// A controller clock that records each wait asked for and returns at once (after letting others run).
+final class RecordingControllerClock: ControllerClock {
+    private let recorded = Mutex<[Duration]>([])
+
+    var waits: [Duration] { recorded.withLock { $0 } }
+
+    func sleep(for duration: Duration) async throws {
+        recorded.withLock { $0.append(duration) }
+        await Task.yield()
+        try Task.checkCancellation()
     }
 }

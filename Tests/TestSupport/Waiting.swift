@@ -3,9 +3,10 @@ import ManagementClient
 
 /// Waiting in tests that watch another process or server, where no event can be awaited directly.
 public enum Eventually {
-    /// Polls `condition` every 20 ms for up to `seconds`; throws when it never holds.
+    /// Polls `condition` every 20 ms for up to `seconds` (generous: it costs nothing when the condition holds, and
+    /// a busy two-core machine can delay a process's work by many seconds); throws when it never holds.
     public static func waitUntil(
-        seconds: Double = 20, _ what: String = "condition", _ condition: () async -> Bool
+        seconds: Double = 60, _ what: String = "condition", _ condition: () async -> Bool
     ) async throws {
         let clock = ContinuousClock()
         let deadline = clock.now + .milliseconds(Int(seconds * 1000))

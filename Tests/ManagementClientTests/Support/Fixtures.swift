@@ -53,7 +53,7 @@ enum Fixture {
         CredentialOptions(
             cloud: .custom(resourceManager: "https://management.azure.com", authorityHost: authority),
             environment: environment, transport: transport, imdsEndpoint: imds, azureCLIPath: azureCLIPath,
-            requestTimeoutSeconds: 5, imdsTimeoutSeconds: 2, azureCLITimeoutSeconds: 10, now: now, logger: logger)
+            requestTimeoutSeconds: 30, imdsTimeoutSeconds: 5, azureCLITimeoutSeconds: 30, now: now, logger: logger)
     }
 }
 
