@@ -58,7 +58,7 @@ let package = Package(
         .target(
             name: "Emulator",
             dependencies: [
-                "Model",
+                "Model", "APIMSpec", "YAML",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -183,7 +183,7 @@ let package = Package(
         .testTarget(
             name: "EmulatorTests",
             dependencies: [
-                "Emulator", "Model",
+                "Emulator", "Model", "APIMSpec",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),

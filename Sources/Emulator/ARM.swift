@@ -1,3 +1,4 @@
+import APIMSpec
 import Foundation
 import Model
 
@@ -85,6 +86,9 @@ struct EmuRequest: Sendable {
     }
 
     func header(_ name: String) -> String? { headers[name.lowercased()] }
+
+    /// The request's `api-version` (checked at the front door to be one the emulator serves).
+    var apiVersion: APIVersion { APIVersion(rawValue: queryValue("api-version") ?? "") }
 
     /// Splits `path?query`, percent-decodes path and query (with `+` as space in the query).
     static func split(_ target: String) -> (path: String, query: [(String, String)]) {

@@ -52,7 +52,7 @@ extension EmulatorStore {
         if let description = api.properties["description"] { info["description"] = description }
         info["version"] = api.properties["apiVersion"] ?? "1.0"
         var paths = JSONObject()
-        let operations = state.children(of: api.key, kind: "apis/operations").sorted { $0.name < $1.name }
+        let operations = state.children(of: api.key, kind: .operations).sorted { $0.name < $1.name }
         for operation in operations {
             let template = operation.properties["urlTemplate"]?.stringValue ?? "/"
             let path = String(template.split(separator: "?", maxSplits: 1).first ?? "/")

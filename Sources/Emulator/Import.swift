@@ -1,5 +1,6 @@
 import Foundation
 import Model
+import YAML
 
 /// One operation created by an import: its resource name and properties.
 struct ImportedOperation: Sendable {
@@ -44,10 +45,10 @@ enum OpenAPIImport {
                     target: "value", message: "The API definition could not be parsed: \(error.description).")
             }
             do {
-                document = try YAMLLite.parse(value)
+                document = try YAMLParser.parse(value, file: "value").first?.root.map(json) ?? .null
             } catch {
                 throw ARMError.validation(
-                    target: "value", message: "The API definition could not be parsed: \(error.description).")
+                    target: "value", message: "The API definition could not be parsed: \(error.message).")
             }
         }
         guard document.objectValue != nil, let paths = document["paths"]?.objectValue else {
@@ -98,6 +99,21 @@ enum OpenAPIImport {
             }
         }
         return result
+    }
+
+    /// A YAML node as JSON, scalars resolved per the YAML 1.2 core schema (as the `YAML` module reads them).
+    static func json(_ node: YAMLNode) -> JSONValue {
+        if let items = node.sequence { return .array(items.map(json)) }
+        if let pairs = node.mapping {
+            return .object(JSONObject(pairs.map { ($0.key.scalar?.text ?? "", json($0.value)) }))
+        }
+        switch node.resolved {
+        case .bool(let value): return .bool(value)
+        case .int(let value): return .number(Double(value))
+        case .float(let value): return .number(value)
+        case .string(let value): return .string(value)
+        case .null, nil: return .null
+        }
     }
 
     /// `ChatCompletions_Create` → `chatcompletions-create`: lower-case, runs of non-alphanumerics → `-`,
@@ -236,5 +252,30 @@ enum OpenAPIImport {
         props["request"] = .object(request)
         props["responses"] = .array(responses)
         return props
+    }
+}
+
+extension EmulatorStore {
+    /// Creates, updates in place (keeping policies) and deletes operations as an OpenAPI re-import does (§3.7).
+    func applyImport(_ operations: [ImportedOperation], apiKey: String) {
+        let existing = state.children(of: apiKey, kind: .operations)
+        let wanted = Set(operations.map { $0.name.lowercased() })
+        for operation in existing where !wanted.contains(operation.name.lowercased()) {
+            state.removeTree(operation.key)
+        }
+        for operation in operations {
+            let key = "\(apiKey)/operations/\(operation.name)"
+            let before = state.entity(key)
+            state.save(key: before?.key ?? key, kind: .operations, properties: operation.properties)
+            if before == nil,
+                let twin = existing.first(where: {
+                    $0.properties["method"]?.stringValue == operation.properties["method"]?.stringValue
+                        && $0.properties["urlTemplate"]?.stringValue == operation.properties["urlTemplate"]?.stringValue
+                }),
+                let policy = state.entity(twin.key + "/policies/policy")
+            {
+                state.save(key: key + "/policies/policy", kind: .operationPolicies, properties: policy.properties)
+            }
+        }
     }
 }

@@ -2,25 +2,28 @@ import Foundation
 
 /// # The APIM management-plane emulator
 ///
-/// A local stand-in for the ARM API (api-version 2024-05-01) of one API Management service, built from the
-/// official swagger (`../shared/apim-spec/2024-05-01/`) and `apim-rest.md`.
+/// A local stand-in for the ARM API of one API Management service, at every api-version the vendored spec describes
+/// (`EmulatorInfo.apiVersions`), built from the official spec (`spec/apim/`, as data in `APIMSpec`) and
+/// `apim-rest.md`.
 ///
 /// - `EmulatorServer.start(_:)` runs it in-process (port 0 = ephemeral) and returns a `RunningEmulator`;
 ///   `EmulatorServer.application(_:)` gives the Hummingbird application for router tests;
 ///   `apimsync emulator` runs it standalone and prints `listening on http://HOST:PORT` first (with `--tls`, a
 ///   second listener serves HTTPS with a self-signed `EmulatorCertificate`).
-/// - Layout: `Server` (Hummingbird adapter, dropped connections) → `EmulatorStore` (one actor: auth,
-///   api-version, throttling, faults, dispatch) → `Handlers` (generic entity semantics, paging, LROs) →
-///   `Rules` (per-kind validation, referential checks, cascades, POST actions), with `Kinds` (the kind table),
-///   `PolicyXML`/`Policies` (tolerant XML reader/writer, APIM's re-serialization), `Import` + `YAMLLite`
-///   (OpenAPI import), `Seed` (a fresh developer-SKU service), `State` (persistence, stats),
-///   `TokenEndpoint` (Entra ID stand-in) and `Benchmark` (loopback GET load).
+/// - Layout: `Server` (Hummingbird adapter, dropped connections) → `EmulatorStore` (one actor composing ARM's front
+///   door: `Authenticator`, `TokenBuckets`, `FaultInjector`; `LongRunningOperations`, `StateFile`, request stats) →
+///   generic ARM entity semantics over `EntityKind` (each kind's methods, ETags, If-Match, long-running operations,
+///   request body definitions and id rules derived from the spec's operations; bodies checked with `SpecValidator`)
+///   → `EntityRules` per kind for what the spec cannot say (referential checks, policies, import, documented
+///   quirks), with `Policies` (the shared policy reader, APIM's re-serialization), `Import` (OpenAPI, YAML through
+///   the `YAML` module), `Seed` (a fresh developer-SKU service), `TokenEndpoint` (Entra ID stand-in) and
+///   `Benchmark` (loopback GET load).
 /// - Behaviours taken from observed APIM answers (GitHub issues) rather than the swagger are marked where they
 ///   are implemented; wording that could not be verified is said to be so in a comment.
 /// - Fault `drop`: the connection is closed before any byte of a response is written (the request is not
 ///   applied). Faults and 429s are decided before a request is applied, so every success is applied once.
 public enum EmulatorInfo {
-    /// The ARM api-version the emulator serves.
+    /// The GA api-version (the newest stable one); `apiVersions` lists every version served.
     public static let apiVersion = "2024-05-01"
 }
 

@@ -203,11 +203,6 @@ extension PolicyProblem {
     private static func shown(_ scalar: Unicode.Scalar) -> String { "'\(Character(scalar))'" }
 }
 
-/// Named value naming rules (`^[A-Za-z0-9-._]+$`), as the shared policy reader applies them to `{{…}}`.
-enum NamedValueRules {
-    static func allowed(_ scalar: Unicode.Scalar) -> Bool { PolicyNamedValueReference.isNameScalar(scalar) }
-}
-
 /// The policy a new developer-SKU service starts with (comment block as in `ApiManagementGetPolicyFormat`).
 enum DefaultPolicies {
     static let globalComment = """

@@ -15,7 +15,7 @@ enum Seed {
         let created = "2026-01-01T00:00:00.000Z"
 
         state.save(
-            key: "policies/policy", kind: "policies",
+            key: "policies/policy", kind: .policies,
             properties: JSONObject([("value", .string(DefaultPolicies.global))]))
 
         for (name, display, description, type) in [
@@ -36,7 +36,7 @@ enum Seed {
             ),
         ] {
             state.save(
-                key: "groups/\(name)", kind: "groups",
+                key: "groups/\(name)", kind: .groups,
                 properties: JSONObject([
                     ("displayName", .string(display)), ("description", .string(description)), ("builtIn", true),
                     ("type", .string(type)),
@@ -44,7 +44,7 @@ enum Seed {
         }
 
         state.save(
-            key: "apis/echo-api;rev=1", kind: "apis",
+            key: "apis/echo-api;rev=1", kind: .apis,
             properties: JSONObject([
                 ("displayName", "Echo API"), ("apiRevision", "1"), ("subscriptionRequired", true),
                 ("serviceUrl", "http://echoapi.cloudapp.net/api"), ("path", "echo"), ("protocols", ["https"]),
@@ -103,7 +103,7 @@ enum Seed {
         ]
         for (name, display, method, template, parameters, description) in operations {
             state.save(
-                key: "apis/echo-api;rev=1/operations/\(name)", kind: "apis/operations",
+                key: "apis/echo-api;rev=1/operations/\(name)", kind: .operations,
                 properties: JSONObject([
                     ("displayName", .string(display)), ("method", .string(method)), ("urlTemplate", .string(template)),
                     ("templateParameters", .array(parameters)), ("description", .string(description)),
@@ -116,7 +116,7 @@ enum Seed {
         }
 
         state.save(
-            key: "products/starter", kind: "products",
+            key: "products/starter", kind: .products,
             properties: JSONObject([
                 ("displayName", "Starter"),
                 ("description", "Subscribers will be able to run 5 calls/minute up to a maximum of 100 calls/week."),
@@ -124,7 +124,7 @@ enum Seed {
                 ("state", "published"),
             ]))
         state.save(
-            key: "products/unlimited", kind: "products",
+            key: "products/unlimited", kind: .products,
             properties: JSONObject([
                 ("displayName", "Unlimited"),
                 (
@@ -135,14 +135,14 @@ enum Seed {
                 ("state", "published"),
             ]))
         for product in ["starter", "unlimited"] {
-            state.save(key: "products/\(product)/apis/echo-api", kind: "products/apis", properties: JSONObject())
+            state.save(key: "products/\(product)/apis/echo-api", kind: .productApis, properties: JSONObject())
             for group in ["administrators", "developers", "guests"] {
                 state.save(
-                    key: "products/\(product)/groups/\(group)", kind: "products/groups", properties: JSONObject())
+                    key: "products/\(product)/groups/\(group)", kind: .productGroups, properties: JSONObject())
             }
         }
         state.save(
-            key: "products/starter/policies/policy", kind: "products/policies",
+            key: "products/starter/policies/policy", kind: .productPolicies,
             properties: JSONObject([
                 (
                     "value",
@@ -151,7 +151,7 @@ enum Seed {
             ]))
 
         state.save(
-            key: "subscriptions/master", kind: "subscriptions",
+            key: "subscriptions/master", kind: .subscriptions,
             properties: JSONObject([
                 ("scope", .string(service + "/apis")), ("displayName", "Built-in all-access subscription"),
                 ("state", "active"), ("createdDate", .string(created)), ("allowTracing", false),

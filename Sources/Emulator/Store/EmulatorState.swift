@@ -4,7 +4,7 @@ import Model
 /// One stored entity. `key` is the internal path below the service (API ids always carry `;rev=n`).
 struct Entity: Sendable {
     var key: String
-    var kind: String
+    var kind: EntityKind
     var properties: JSONObject
     var etag: String
     var seq: Int
@@ -23,10 +23,10 @@ struct EmulatorState: Sendable {
     /// Lower-cased key → entity. Change it only through `put`, `save` and `removeTree`, which keep the
     /// indexes below in step (lists by parent and kind must not scan the whole store on a large instance).
     private(set) var entities: [String: Entity] = [:]
-    /// `parent\0kind` (lower-cased parent) → lower-cased keys.
-    private var childIndex: [String: Set<String>] = [:]
+    /// Lower-cased parent key and kind → lower-cased keys.
+    private var childIndex: [ChildKey: Set<String>] = [:]
     /// kind → lower-cased keys.
-    private var kindIndex: [String: Set<String>] = [:]
+    private var kindIndex: [EntityKind: Set<String>] = [:]
     /// Lower-cased API id (without `;rev=`) → current revision number.
     var currentRevision: [String: String] = [:]
     var seq = 0
@@ -34,7 +34,14 @@ struct EmulatorState: Sendable {
 
     func entity(_ key: String) -> Entity? { entities[key.lowercased()] }
 
-    private static func childKey(parent: String, kind: String) -> String { parent.lowercased() + "\u{0}" + kind }
+    private struct ChildKey: Hashable {
+        var parent: String
+        var kind: EntityKind
+    }
+
+    private static func childKey(parent: String, kind: EntityKind) -> ChildKey {
+        ChildKey(parent: parent.lowercased(), kind: kind)
+    }
 
     /// Stores `entity` under its lower-cased key, replacing any entity there, and indexes it.
     mutating func put(_ entity: Entity) {
@@ -59,7 +66,7 @@ struct EmulatorState: Sendable {
 
     /// Stores `properties` at `key`, keeping the creation order of an existing entity. Returns the entity.
     @discardableResult
-    mutating func save(key: String, kind: String, properties: JSONObject, hidden: JSONObject? = nil) -> Entity {
+    mutating func save(key: String, kind: EntityKind, properties: JSONObject, hidden: JSONObject? = nil) -> Entity {
         let lower = key.lowercased()
         let etag = nextEtag()
         if var existing = entities[lower] {
@@ -87,12 +94,12 @@ struct EmulatorState: Sendable {
     }
 
     /// Children of `parentKey` of kind `kind`, in creation order.
-    func children(of parentKey: String, kind: String) -> [Entity] {
+    func children(of parentKey: String, kind: EntityKind) -> [Entity] {
         let keys = childIndex[Self.childKey(parent: parentKey, kind: kind)] ?? []
         return keys.compactMap { entities[$0] }.sorted { $0.seq < $1.seq }
     }
 
-    func all(kind: String) -> [Entity] {
+    func all(kind: EntityKind) -> [Entity] {
         (kindIndex[kind] ?? []).compactMap { entities[$0] }.sorted { $0.seq < $1.seq }
     }
 
@@ -110,7 +117,8 @@ struct EmulatorState: Sendable {
             entities.values.sorted { $0.seq < $1.seq }.map { entity in
                 .object(
                     JSONObject([
-                        ("key", .string(entity.key)), ("kind", .string(entity.kind)), ("etag", .string(entity.etag)),
+                        ("key", .string(entity.key)), ("kind", .string(entity.kind.pattern)),
+                        ("etag", .string(entity.etag)),
                         ("seq", .number(Double(entity.seq))), ("properties", .object(entity.properties)),
                         ("hidden", .object(entity.hidden)),
                     ]))
@@ -140,9 +148,10 @@ struct EmulatorState: Sendable {
         }
         guard let items = root["entities"]?.arrayValue else { throw corrupt("missing \"entities\" array") }
         for (offset, item) in items.enumerated() {
-            guard let key = item["key"]?.stringValue, let kind = item["kind"]?.stringValue,
+            guard let key = item["key"]?.stringValue,
+                let kind = item["kind"]?.stringValue.flatMap({ EntityKind.byPattern[$0] }),
                 let etag = item["etag"]?.stringValue, let seq = item["seq"]?.numberValue,
-                let properties = item["properties"]?.objectValue, Kind.byPattern[kind] != nil
+                let properties = item["properties"]?.objectValue
             else { throw corrupt("entities[\(offset)] is malformed") }
             state.put(
                 Entity(
@@ -150,40 +159,5 @@ struct EmulatorState: Sendable {
                     hidden: item["hidden"]?.objectValue ?? JSONObject()))
         }
         return state
-    }
-}
-
-/// The emulator state file could not be read: never silently replaced by a fresh state.
-public struct EmulatorStateError: Error, CustomStringConvertible, Sendable {
-    public var file: String
-    public var reason: String
-    public var description: String { "emulator state file '\(file)' is corrupt: \(reason)" }
-}
-
-/// Counters served at `GET /_emulator/stats`.
-public struct EmulatorStats: Sendable, Equatable {
-    public var totalRequests = 0
-    public var byMethod: [String: Int] = [:]
-    /// By entity kind pattern (`apis`, `apis/operations`, …) or `_other`.
-    public var byKind: [String: Int] = [:]
-    /// By `METHOD kind`, e.g. `PUT apis/operations`.
-    public var byMethodAndKind: [String: Int] = [:]
-    public var byStatus: [Int: Int] = [:]
-    public var faultsInjected = 0
-    public var throttled = 0
-
-    public init() {}
-
-    var json: JSONValue {
-        func object(_ map: [String: Int]) -> JSONValue {
-            .object(JSONObject(map.sorted { $0.key < $1.key }.map { ($0.key, .number(Double($0.value))) }))
-        }
-        return .object(
-            JSONObject([
-                ("totalRequests", .number(Double(totalRequests))), ("byMethod", object(byMethod)),
-                ("byKind", object(byKind)), ("byMethodAndKind", object(byMethodAndKind)),
-                ("byStatus", object(Dictionary(uniqueKeysWithValues: byStatus.map { (String($0.key), $0.value) }))),
-                ("faultsInjected", .number(Double(faultsInjected))), ("throttled", .number(Double(throttled))),
-            ]))
     }
 }
