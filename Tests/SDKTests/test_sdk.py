@@ -334,6 +334,83 @@ def test_referential_checks(client):
     assert missing_logger.value.status_code == 400
 
 
+
+def details_of(raised):
+    """(target, code) of every detail of an ARM error the SDK raised."""
+    return [(detail.target, detail.code) for detail in raised.value.error.details]
+
+
+def test_spec_constraints_reach_the_sdk_with_their_targets(client):
+    # The official spec's limits (issue 12's examples): each violation is a 400 ValidationError whose detail names
+    # the property, and the SDK hands it over as HttpResponseError with the details parsed.
+    with pytest.raises(HttpResponseError) as backend:
+        client.backend.create_or_update(
+            RG,
+            SERVICE,
+            "long",
+            m.BackendContract(url="https://b.example.com", protocol="http", description="d" * 2001),
+        )
+    assert backend.value.status_code == 400
+    assert backend.value.error.code == "ValidationError"
+    assert backend.value.error.message == "One or more fields contain incorrect values:"
+    assert details_of(backend) == [("description", "ValidationError")]
+    assert "2000" in backend.value.error.details[0].message
+
+    with pytest.raises(HttpResponseError) as product:
+        client.product.create_or_update(RG, SERVICE, "p", m.ProductContract(display_name="P", description="d" * 1001))
+    assert details_of(product) == [("description", "ValidationError")]
+
+    with pytest.raises(HttpResponseError) as named_value:
+        client.named_value.begin_create_or_update(
+            RG, SERVICE, "big", m.NamedValueCreateContract(display_name="big", value="v" * 4097)
+        )
+    assert details_of(named_value) == [("value", "ValidationError")]
+
+    with pytest.raises(HttpResponseError) as version_set:
+        client.api_version_set.create_or_update(
+            RG,
+            SERVICE,
+            "vs",
+            m.ApiVersionSetContract(display_name="VS", versioning_scheme="Query", version_query_name="q" * 101),
+        )
+    assert details_of(version_set) == [("versionQueryName", "ValidationError")]
+
+
+def test_nested_and_multiple_violations_are_all_reported(client):
+    client.backend.create_or_update(RG, SERVICE, "member", m.BackendContract(url="https://m.example.com", protocol="http"))
+    # Raw JSON for `type: Pool` (see test_backend_pool_and_circuit_breaker).
+    body = {
+        "properties": {
+            "type": "Pool",
+            "title": "t" * 301,
+            "pool": {"services": [{"id": SERVICE_PATH + "/backends/member", "priority": 101, "weight": -1}]},
+        }
+    }
+    with pytest.raises(HttpResponseError) as pool:
+        client.backend.create_or_update(RG, SERVICE, "pool", io.BytesIO(json.dumps(body).encode()))
+    assert pool.value.status_code == 400
+    assert sorted(target for target, _ in details_of(pool)) == [
+        "pool.services[0].priority",
+        "pool.services[0].weight",
+        "title",
+    ]
+
+    with pytest.raises(HttpResponseError) as operation:
+        client.api_operation.create_or_update(
+            RG, SERVICE, "echo-api", "op", m.OperationContract(display_name="Op", method="GET", url_template="")
+        )
+    assert ("urlTemplate", "ValidationError") in details_of(operation)
+
+
+def test_entity_ids_follow_the_path_parameter_rules(client):
+    with pytest.raises(HttpResponseError) as long_id:
+        client.backend.create_or_update(
+            RG, SERVICE, "b" * 81, m.BackendContract(url="https://b.example.com", protocol="http")
+        )
+    assert long_id.value.status_code == 400
+    assert details_of(long_id) == [("backendId", "ValidationError")]
+
+
 def test_products_groups_subscriptions(client):
     product = client.product.create_or_update(
         RG, SERVICE, "ai", m.ProductContract(display_name="AI", subscription_required=True, state="published")
