@@ -91,6 +91,14 @@ final class EntityKind: Sendable, Hashable, CustomStringConvertible {
         return properties.type.definition
     }
 
+    /// The definition of the `properties` a read of one entity returns in `version` (`BackendContractProperties`).
+    func readPropertiesDefinition(in version: APIVersion) -> String? {
+        guard let get = itemOperations["GET"], let envelope = get.responseDefinitions[200],
+            let definition = SpecCatalog.shared.definition(envelope, in: version)
+        else { return nil }
+        return definition.properties["properties"]?.type.definition
+    }
+
     /// The last path parameter of the PUT (the entity's own name) with its constraints.
     var nameParameter: SpecPathParameter? { itemOperations["PUT"]?.pathParameters.last }
 }

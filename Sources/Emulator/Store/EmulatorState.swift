@@ -1,3 +1,4 @@
+import APIMSpec
 import Foundation
 import Model
 
@@ -10,6 +11,9 @@ struct Entity: Sendable {
     var seq: Int
     /// Values never rendered on GET (named value secrets, subscription keys).
     var hidden = JSONObject()
+    /// The api-version of the last write when it is newer than the oldest served (`nil`: the oldest): a read at an
+    /// older version must not show members that version does not define.
+    var version: APIVersion? = nil
 
     var name: String { String(key.split(separator: "/").last ?? "") }
     var parentKey: String {
@@ -66,19 +70,24 @@ struct EmulatorState: Sendable {
 
     /// Stores `properties` at `key`, keeping the creation order of an existing entity. Returns the entity.
     @discardableResult
-    mutating func save(key: String, kind: EntityKind, properties: JSONObject, hidden: JSONObject? = nil) -> Entity {
+    mutating func save(
+        key: String, kind: EntityKind, properties: JSONObject, hidden: JSONObject? = nil, version: APIVersion? = nil
+    ) -> Entity {
         let lower = key.lowercased()
         let etag = nextEtag()
+        let written = version.flatMap { $0 == APIVersion.all.first ? nil : $0 }
         if var existing = entities[lower] {
             existing.properties = properties
             existing.etag = etag
+            existing.version = written
             if let hidden { existing.hidden = hidden }
             entities[lower] = existing
             return existing
         }
         seq += 1
         let entity = Entity(
-            key: key, kind: kind, properties: properties, etag: etag, seq: seq, hidden: hidden ?? JSONObject())
+            key: key, kind: kind, properties: properties, etag: etag, seq: seq, hidden: hidden ?? JSONObject(),
+            version: written)
         put(entity)
         return entity
     }
@@ -121,6 +130,7 @@ struct EmulatorState: Sendable {
                         ("etag", .string(entity.etag)),
                         ("seq", .number(Double(entity.seq))), ("properties", .object(entity.properties)),
                         ("hidden", .object(entity.hidden)),
+                        ("version", entity.version.map { .string($0.rawValue) } ?? .null),
                     ]))
             })
         return JSONValue.object(root).serialized(pretty: true)
@@ -156,7 +166,8 @@ struct EmulatorState: Sendable {
             state.put(
                 Entity(
                     key: key, kind: kind, properties: properties, etag: etag, seq: Int(seq),
-                    hidden: item["hidden"]?.objectValue ?? JSONObject()))
+                    hidden: item["hidden"]?.objectValue ?? JSONObject(),
+                    version: item["version"]?.stringValue.map(APIVersion.init(rawValue:))))
         }
         return state
     }

@@ -10,10 +10,16 @@ extension EmulatorStore {
             throw unknownPath(route.collections.joined(separator: "/"), request)
         }
         if kind.isView {
-            guard method == "GET", route.isCollection else { throw methodNotAllowed(method) }
+            guard method == "GET" else { throw methodNotAllowed(method) }
             try checkAncestors(route)
-            let items = try kind.rules.list(route, request, in: self)
-            return try page(items ?? [], request)
+            let items = try kind.rules.list(route, request, in: self) ?? []
+            if route.isCollection { return try page(items, request) }
+            // One item of a view (`users/{u}/subscriptions/{sid}`): the list's item of that name.
+            let name = route.names.last?.lowercased()
+            guard let item = items.first(where: { $0["name"]?.stringValue?.lowercased() == name }) else {
+                throw ARMError.notFound(kind.label)
+            }
+            return .json(200, item)
         }
         if let action = route.action { return try postAction(kind, route, action, request) }
         if route.isCollection {

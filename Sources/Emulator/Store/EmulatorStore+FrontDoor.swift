@@ -57,7 +57,8 @@ extension EmulatorStore {
                 status: 400, code: "MissingApiVersionParameter",
                 message: "The api-version query parameter (?api-version=) is required for all requests.")
         }
-        guard APIVersion(rawValue: version).isVendored else {
+        requestVersion = APIVersion(rawValue: version)
+        guard requestVersion.isVendored else {
             throw ARMError(
                 status: 400, code: "InvalidApiVersionParameter",
                 message:

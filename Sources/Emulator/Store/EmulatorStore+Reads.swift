@@ -8,11 +8,17 @@ extension EmulatorStore {
     func envelope(_ entity: Entity, rawxml: Bool = false) -> JSONValue {
         let external = externalKey(entity.key)
         let name = String(external.split(separator: "/").last ?? "")
+        var properties = entity.kind.rules.render(entity, rawxml: rawxml, in: self)
+        // A read at an older api-version than the last write shows only what that version defines.
+        if let written = entity.version, written > requestVersion,
+            let definition = entity.kind.readPropertiesDefinition(in: requestVersion)
+        {
+            properties = RequestBody(definition: definition, version: requestVersion).defined(properties)
+        }
         return .object(
             JSONObject([
                 ("id", .string(servicePath + "/" + external)), ("type", .string(entity.kind.armType)),
-                ("name", .string(name)),
-                ("properties", .object(entity.kind.rules.render(entity, rawxml: rawxml, in: self))),
+                ("name", .string(name)), ("properties", .object(properties)),
             ]))
     }
 

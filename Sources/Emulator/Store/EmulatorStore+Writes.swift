@@ -85,8 +85,13 @@ extension EmulatorStore {
             }
             if !violations.isEmpty { throw ARMError.validation(violations.map(ARMError.Detail.init)) }
             submitted = body.known(submitted)
+            context.submitted = submitted
+            if let read = kind.readPropertiesDefinition(in: version) {
+                submitted = body.readable(submitted, read: read)
+            }
+        } else {
+            context.submitted = submitted
         }
-        context.submitted = submitted
         context.properties = submitted
         if isPatch {
             guard let existing else { throw ARMError.notFound(kind.label) }
@@ -100,7 +105,8 @@ extension EmulatorStore {
             if existing == nil, header.trimmingCharacters(in: .whitespaces) != "*" { throw ARMError.preconditionFailed }
         }
         let prepared = try rules.prepare(context, in: self)
-        let entity = state.save(key: key, kind: kind, properties: prepared.properties, hidden: prepared.hidden)
+        let entity = state.save(
+            key: key, kind: kind, properties: prepared.properties, hidden: prepared.hidden, version: version)
         prepared.afterSave?(self, entity)
         let saved = state.entity(entity.key) ?? entity
         return written(saved, operation, status: isPatch || existing != nil ? 200 : 201, request)

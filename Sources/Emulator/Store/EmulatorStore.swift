@@ -1,3 +1,4 @@
+import APIMSpec
 import Foundation
 import Model
 
@@ -18,6 +19,8 @@ actor EmulatorStore {
     private var latencyRandom: SeededGenerator
     var idRandom: SeededGenerator
     var stats = EmulatorStats()
+    /// The api-version of the request being handled (reads at an older version than a write hide newer members).
+    var requestVersion: APIVersion = .ga
     /// API exports by link token (`/_emulator/exports/<token>`), until they expire.
     var exports: [String: (text: String, expires: Date)] = [:]
 
