@@ -35,6 +35,17 @@ extension EntityKind {
     static let tagOperationLinks = EntityKind("tags/operationLinks", label: "OperationLink", linksTo: .operations)
     static let tagProductLinks = EntityKind("tags/productLinks", label: "ProductLink", linksTo: .products)
     static let allPolicies = EntityKind("allPolicies", label: "Policy", view: true)
+    static let caches = EntityKind("caches", label: "Cache")
+    static let users = EntityKind("users", label: "User")
+    static let groupUsers = EntityKind("groups/users", label: "User")
+    static let userGroups = EntityKind("users/groups", label: "Group", view: true)
+    static let userSubscriptions = EntityKind("users/subscriptions", label: "Subscription", view: true)
+    static let certificates = EntityKind("certificates", label: "Certificate")
+    static let authorizationProviders = EntityKind("authorizationProviders", label: "AuthorizationProvider")
+    static let authorizations = EntityKind("authorizationProviders/authorizations", label: "Authorization")
+    static let accessPolicies = EntityKind(
+        "authorizationProviders/authorizations/accessPolicies", label: "AuthorizationAccessPolicy")
+    static let tools = EntityKind("apis/tools", label: "Tool")
 
     /// The kinds, in the order their lists and exports show them.
     static let all: [EntityKind] = [
@@ -42,7 +53,8 @@ extension EntityKind {
         operationTags, tagDescriptions, revisions, apiProducts, backends, namedValues, policyFragments, loggers,
         diagnostics, apiVersionSets, products, productApis, productGroups, productPolicies, productTags,
         productApiLinks, productGroupLinks, productSubscriptions, groups, subscriptions, tags, tagApiLinks,
-        tagOperationLinks, tagProductLinks, allPolicies,
+        tagOperationLinks, tagProductLinks, allPolicies, caches, users, groupUsers, userGroups, userSubscriptions,
+        certificates, authorizationProviders, authorizations, accessPolicies, tools,
     ]
 
     /// Kinds by pattern (`apis/operations`), for routes and the state file.

@@ -107,6 +107,7 @@ struct ApiRules: EntityRules {
                 checks.add("apiVersionSetId", "Api version set with id '\(setId)' could not be found.")
             }
         }
+        if out["type"]?.stringValue?.lowercased() == "mcp" { checkMcp(&out, into: &checks, in: store) }
         try checks.check()
         let path = out["path"]?.stringValue?.lowercased() ?? ""
         let version = out["apiVersion"]?.stringValue ?? ""
@@ -127,6 +128,39 @@ struct ApiRules: EntityRules {
                 message:
                     "Cannot create API '\(base)' with the same Path '\(path)' as API '\(otherBase)' unless it's a part of the same version set."
             )
+        }
+    }
+
+    /// An MCP server (type `mcp`, 2025-09-01-preview on) exposes either operations of existing APIs (`mcpTools`) or an
+    /// existing MCP server (`backendId`, or `serviceUrl` as in the spec example `ApiManagementCreateMcpApi.json`),
+    /// exactly one of them (Azure/apiops-cli `tests/integration/all-resource-types/bicep/source-apim.bicep`, in
+    /// peers.md's 2026 update). Tool operations and the backend must exist; tool operations are stored as full ids.
+    private func checkMcp(_ out: inout JSONObject, into checks: inout Checks, in store: isolated EmulatorStore) {
+        let tools = out["mcpTools"]?.arrayValue ?? []
+        let backendId = out["backendId"]?.stringValue ?? ""
+        let server = !backendId.isEmpty || !(out["serviceUrl"]?.stringValue ?? "").isEmpty
+        guard tools.isEmpty == server else {
+            checks.add(
+                "mcpTools",
+                "An MCP API exposes either operations of an API ('mcpTools') or an existing MCP server ('backendId' or 'serviceUrl'): exactly one of them."
+            )
+            return
+        }
+        var resolved: [JSONValue] = []
+        for (offset, tool) in tools.enumerated() {
+            let id = tool["operationId"]?.stringValue ?? ""
+            guard var object = tool.objectValue, let operation = store.entity(id: id, of: .operations) else {
+                checks.add("mcpTools[\(offset)].operationId", "Operation with id '\(id)' could not be found.")
+                continue
+            }
+            object["operationId"] = .string(store.armId(operation.key))
+            resolved.append(.object(object))
+        }
+        if !tools.isEmpty { out["mcpTools"] = .array(resolved) }
+        if !backendId.isEmpty, store.state.entity("backends/\(backendId)") == nil,
+            store.entity(id: backendId, of: .backends) == nil
+        {
+            checks.add("backendId", "Backend with id '\(backendId)' could not be found.")
         }
     }
 

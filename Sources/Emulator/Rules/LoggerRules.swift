@@ -18,16 +18,7 @@ struct LoggerRules: EntityRules {
         var masked = JSONObject()
         for (key, value) in credentials {
             guard let text = value.stringValue else { continue }
-            if text.hasPrefix("{{") && text.hasSuffix("}}") {
-                masked[key] = value
-                continue
-            }
-            let name = "Logger-Credentials--" + store.hexId()
-            store.state.save(
-                key: "namedValues/\(name)", kind: .namedValues,
-                properties: JSONObject([("displayName", .string(name)), ("secret", true), ("tags", [])]),
-                hidden: JSONObject([("value", .string(text))]))
-            masked[key] = .string("{{\(name)}}")
+            masked[key] = .string(store.secretReference(for: text, prefix: "Logger-Credentials--"))
         }
         if !credentials.isEmpty { props["credentials"] = .object(masked) }
         if props["isBuffered"] == nil { props["isBuffered"] = true }

@@ -35,8 +35,7 @@ struct NamedValueRules: EntityRules {
             var vault = JSONObject()
             vault["secretIdentifier"] = keyVault["secretIdentifier"] ?? .null
             vault["identityClientId"] = keyVault["identityClientId"] ?? .null
-            vault["lastStatus"] = .object(
-                JSONObject([("code", "Success"), ("timeStampUtc", .string(EmulatorStore.timestamp()))]))
+            vault["lastStatus"] = EmulatorStore.keyVaultSuccess()
             props["keyVault"] = .object(vault)
             hidden["value"] = .string("keyvault-secret:" + (keyVault["secretIdentifier"]?.stringValue ?? ""))
         } else if write.existing == nil || !write.isPatch {
@@ -83,14 +82,7 @@ struct NamedValueRules: EntityRules {
                 200, .object(JSONObject([("value", entity.hidden["value"] ?? .null)])), headers: [("ETag", entity.etag)]
             )
         case "refreshsecret":
-            guard var vault = entity.properties["keyVault"]?.objectValue else {
-                throw ARMError.badRequest("Named value '\(entity.name)' is not a Key Vault reference.")
-            }
-            var props = entity.properties
-            vault["lastStatus"] = .object(
-                JSONObject([("code", "Success"), ("timeStampUtc", .string(EmulatorStore.timestamp()))]))
-            props["keyVault"] = .object(vault)
-            let saved = store.state.save(key: entity.key, kind: entity.kind, properties: props)
+            let saved = try store.refreshKeyVault(entity, what: "Named value")
             let headers = store.startOperation(
                 key: saved.key, finalStatus: 200, apiLock: nil, isDelete: false, request)
             if store.operations.isForcingPolls { return .empty(202, headers: headers) }

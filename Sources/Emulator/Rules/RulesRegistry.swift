@@ -4,7 +4,8 @@ enum RulesRegistry {
         PolicyRules(), PolicyFragmentRules(), ApiRules(), OperationRules(), DiagnosticRules(), ReleaseRules(),
         TagDescriptionRules(), BackendRules(), NamedValueRules(), LoggerRules(), ApiVersionSetRules(), ProductRules(),
         GroupRules(), SubscriptionRules(), LinkRules(), ApiRevisionsView(), ApiProductsView(),
-        ProductSubscriptionsView(), AllPoliciesView(),
+        ProductSubscriptionsView(), AllPoliciesView(), CacheRules(), UserRules(), UserGroupsView(),
+        UserSubscriptionsView(), CertificateRules(), AuthorizationProviderRules(), AuthorizationRules(), ToolRules(),
     ]
 
     static let byKind: [EntityKind: any EntityRules] = {

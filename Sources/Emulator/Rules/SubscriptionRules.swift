@@ -1,7 +1,7 @@
 import Model
 
-/// Subscriptions (apim-rest.md §8): the scope must be all APIs, an existing API or an existing product (stored as a
-/// full id); keys are generated when not given, never rendered, and read with `listSecrets`; the built-in `master`
+/// Subscriptions (apim-rest.md §8): the scope must be all APIs, an existing API or an existing product, and the owner
+/// an existing user (both stored as full ids); keys are generated when not given, never rendered, and read with `listSecrets`; the built-in `master`
 /// subscription cannot be deleted.
 struct SubscriptionRules: EntityRules {
     var kinds: [EntityKind] { [.subscriptions] }
@@ -23,6 +23,12 @@ struct SubscriptionRules: EntityRules {
             props["scope"] = .string(store.armId(target.key))
         } else {
             throw ARMError.validation(target: "scope", message: "Subscription scope '\(scope)' could not be found.")
+        }
+        if let owner = props["ownerId"]?.stringValue, !owner.isEmpty {
+            guard let user = store.entity(id: owner, of: .users) else {
+                throw ARMError.validation(target: "ownerId", message: "User with id '\(owner)' could not be found.")
+            }
+            props["ownerId"] = .string(store.armId(user.key))
         }
         var hidden = write.existing?.hidden ?? JSONObject()
         for keyName in ["primaryKey", "secondaryKey"] {
