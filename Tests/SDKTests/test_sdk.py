@@ -614,3 +614,36 @@ def test_crud_for_every_kind(client, case):
     delete(client, "*")
     with pytest.raises(ResourceNotFoundError):
         get(client)
+
+
+def test_caches_users_and_memberships(client):
+    secret = "contoso.redis.cache.windows.net:6380,password=s3cr3t,ssl=True"
+    cache = client.cache.create_or_update(
+        RG, SERVICE, "default", m.CacheContract(connection_string=secret, use_from_location="default")
+    )
+    assert cache.connection_string.startswith("{{") and "s3cr3t" not in cache.connection_string
+    assert client.cache.get(RG, SERVICE, "default").connection_string == cache.connection_string
+
+    user = client.user.create_or_update(
+        RG,
+        SERVICE,
+        "ada",
+        m.UserCreateParameters(email="ada@example.com", first_name="Ada", last_name="L", password="p4ss!"),
+    )
+    assert user.email == "ada@example.com"
+    client.group.create_or_update(RG, SERVICE, "researchers", m.GroupCreateParameters(display_name="Researchers"))
+    member = client.group_user.create(RG, SERVICE, "researchers", "ada")
+    assert member.name == "ada"
+    assert client.group_user.check_entity_exists(RG, SERVICE, "researchers", "ada") is True
+    assert [g.name for g in client.user_group.list(RG, SERVICE, "ada")] == ["researchers"]
+    with pytest.raises(HttpResponseError) as no_user:
+        client.group_user.create(RG, SERVICE, "researchers", "nobody")
+    assert no_user.value.status_code == 404
+    with pytest.raises(HttpResponseError) as bad_owner:
+        client.subscription.create_or_update(
+            RG,
+            SERVICE,
+            "s1",
+            m.SubscriptionCreateParameters(display_name="S", scope="/apis", owner_id="/users/ghost"),
+        )
+    assert details_of(bad_owner) == [("ownerId", "ValidationError")]
