@@ -5,7 +5,8 @@
 public enum KindCatalog {
     /// Every descriptor. The order is the order kinds are listed and planned in: what others refer to first.
     public static let all: [KindDescriptor] = [
-        .servicePolicy, .namedValue, .policyFragment, .tag, .group, .logger, .diagnostic, .backend, .apiVersionSet,
+        .servicePolicy, .namedValue, .policyFragment, .tag, .group, .logger, .diagnostic, .cache, .backend,
+        .apiVersionSet,
         .api, .apiOperation, .apiPolicy, .apiOperationPolicy, .apiDiagnostic, .apiTag, .product, .productApi,
         .productGroup, .productPolicy, .subscription,
     ]
