@@ -7,6 +7,8 @@ struct Reference: Sendable, Hashable {
         case resource(ResourceID)
         /// A `{{name}}` reference: named values are found by display name, not by id.
         case namedValue(displayName: String)
+        /// An operation of an API: operations come from the API's specification, so they are found there.
+        case operation(api: String, operation: String)
     }
 
     var from: ResourceID

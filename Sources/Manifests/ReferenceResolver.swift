@@ -45,6 +45,25 @@ enum ReferenceResolver {
                     continue
                 }
                 target = id
+            case .operation(let api, let operation):
+                let apiID = ResourceID(.api, api)
+                guard let declared = state[apiID] else {
+                    let hint = Suggestions.hint(for: api, in: state.resources(of: .api).map(\.id.name))
+                    diagnostics.append(
+                        .error(
+                            "\(reference.role) names an operation of unknown Api '\(api)'" + hint,
+                            at: reference.location))
+                    continue
+                }
+                // Operations come from the API's specification; without one they cannot be checked here.
+                if let operations = declared.specification?.operations.map(\.name), !operations.contains(operation) {
+                    diagnostics.append(
+                        .error(
+                            "\(reference.role) names operation '\(operation)', which Api '\(api)' does not have"
+                                + Suggestions.hint(for: operation, in: operations), at: reference.location))
+                    continue
+                }
+                target = apiID
             case .resource(let id):
                 guard state[id] != nil || builtIns.contains(id) else {
                     let candidates =

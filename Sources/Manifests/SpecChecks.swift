@@ -27,6 +27,15 @@ struct SpecChecks {
             return (manifest.origin, "\(resource.id) (generated) '\(property)'")
         }
         var problems: [Diagnostic] = []
+        // A kind this api-version does not have at all.
+        if catalog.definition(definition, in: version) == nil {
+            guard let since = catalog.versions.first(where: { catalog.definition(definition, in: $0) != nil }) else {
+                return []
+            }
+            let (location, name) = place("")
+            let what = name == "spec" ? "\(resource.id.kind.rawValue) '\(resource.id.name)'" : name
+            return [.error(versionMessage(what, since: since), at: location)]
+        }
         // Members this api-version does not have: ARM would ignore them silently, so they are errors here.
         for (path, since) in newerMembers(of: body, definition: definition, root: definition, path: []) {
             let property = path.dropFirst().joined(separator: ".")
@@ -62,7 +71,8 @@ struct SpecChecks {
                     let found = resource.properties.value(atPath: property)?.stringValue
                 {
                     if let since = firstVersion(allowing: found, definition: definition, path: violation.path) {
-                        return .error(versionMessage("\(name) '\(found)'", since: since), at: location)
+                        let label = name.contains(" (generated) ") ? name : "'\(name)'"
+                        return .error(versionMessage("\(label) '\(found)'", since: since), at: location)
                     }
                     message += ", found '\(found)'" + Suggestions.hint(for: found, in: allowed)
                 }
