@@ -45,6 +45,15 @@ enum ReferenceResolver {
                     continue
                 }
                 target = id
+            case .anyOf(let kind):
+                guard let first = state.resources(of: kind).first else {
+                    diagnostics.append(
+                        .warning(
+                            "\(reference.role): no \(kind.rawValue) is declared in the manifests; one must already exist "
+                                + "in APIM", at: reference.location))
+                    continue
+                }
+                target = first.id
             case .operation(let api, let operation):
                 let apiID = ResourceID(.api, api)
                 guard let declared = state[apiID] else {
