@@ -12,6 +12,8 @@ struct LoweringContext {
     private(set) var diagnostics: [Diagnostic] = []
     /// The files each resource was built from (manifest, policy and specification files), as displayed.
     private(set) var sources: [ResourceID: Set<String>] = [:]
+    /// The manifest a macro generated each of its resources from (whose locations point into the macro's fields).
+    var generatedFrom: [ResourceID: DecodedManifest] = [:]
 
     init(files: ManifestFiles, substitution: VariableSubstitution, policyRules: PolicyRules = PolicyRules()) {
         self.files = files

@@ -15,14 +15,16 @@ struct SpecChecks {
 
     /// The problems of `resource`, lowered from `manifest` of manifest kind `kind`.
     func problems(
-        of resource: Resource, from manifest: DecodedManifest, kind: any ManifestKind.Type, reportMissing: Bool = true
+        of resource: Resource, from manifest: DecodedManifest, kind: any ManifestKind.Type, reportMissing: Bool = true,
+        generated: Bool = false
     ) -> [Diagnostic] {
         let descriptor = resource.id.kind.descriptor
         guard let definition = descriptor.specDefinition, descriptor.shape != .association else { return [] }
         let body: JSONValue = ["properties": resource.properties]
         func place(_ property: String) -> (location: SourceLocation, name: String) {
             if let field = kind.manifestPath(forProperty: property, of: resource.id, in: manifest) {
-                return (manifest.location(field), field)
+                // Generated: the field is the generated manifest's, placed at the macro field it comes from.
+                return (manifest.location(field), generated ? "\(resource.id) (generated) '\(field)'" : field)
             }
             return (manifest.origin, "\(resource.id) (generated) '\(property)'")
         }
@@ -56,16 +58,7 @@ struct SpecChecks {
                 {
                     return nil
                 }
-                let field = kind.manifestPath(forProperty: property, of: resource.id, in: manifest)
-                let location: SourceLocation
-                let name: String
-                if let field {
-                    location = manifest.location(field)
-                    name = field
-                } else {
-                    location = manifest.origin
-                    name = "\(resource.id) (generated) '\(property)'"
-                }
+                let (location, name) = place(property)
                 var message = Self.message(violation, field: name)
                 if case .enumeration(let allowed) = violation.rule,
                     let found = resource.properties.value(atPath: property)?.stringValue

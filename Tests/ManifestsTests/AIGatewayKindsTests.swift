@@ -249,4 +249,39 @@ import Testing
         let tool = try #require(result.state[ResourceID(.apiTool, "weather", "forecast")])
         #expect(tool.properties["operationId"] == "/apis/weather/operations/getforecast")
     }
+
+    @Test func gatewayOptionsAreCheckedAtTheGatewaysFields() throws {
+        let gateway = GatewayGoldenCase.gateway(
+            "gw",
+            """
+              semanticCache: { cache: westeurope, embeddings: { deployment: text-embedding-3-large } }
+              contentSafety: { endpoint: "https://safety.cognitiveservices.azure.com", categories: { Hateful: 4 } }
+              sessionAffinity: { cookie: apim-session }
+
+            """)
+        let repository = try TemporaryRepository([
+            "resources/gateway.yaml": gateway, "specs/inference.json": GatewayGoldenCase.spec,
+        ])
+        let diagnostics = repository.diagnostics()
+        #expect(
+            diagnostics == [
+                "resources/gateway.yaml:9:65: error: embeddings deployment 'text-embedding-3-large' is hosted by no "
+                    + "instance; did you mean 'text-embedding-3-small'?",
+                "resources/gateway.yaml:10:99: error: unknown content category 'Hateful' "
+                    + "(categories: Hate, SelfHarm, Sexual, Violence)",
+            ], "\(diagnostics)")
+
+        // Valid options on the GA api-version: what the generated resources need from a preview is named.
+        let valid = try TemporaryRepository([
+            "resources/gateway.yaml": GatewayGoldenCase.gateway(
+                "gw", "  sessionAffinity: { cookie: apim-session }\n"),
+            "specs/inference.json": GatewayGoldenCase.spec,
+        ])
+        #expect(
+            valid.diagnostics() == [
+                "resources/gateway.yaml:9:20: error: backends/gw-gpt-4o-pool (generated) 'spec.pool.sessionAffinity' "
+                    + "needs api-version 2024-10-01-preview or later; this environment uses 2024-05-01 (set "
+                    + "target.apiVersion in apimsync.yaml)"
+            ], "\(valid.diagnostics())")
+    }
 }
