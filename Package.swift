@@ -68,6 +68,19 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The local data plane: APIM's policy pipeline over simulated Azure OpenAI backends (`apimsync test`).
+        .target(
+            name: "Gateway",
+            dependencies: [
+                "Model", "YAML",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "Executor",
             dependencies: ["Model", "Planner", "ManagementClient"],
@@ -169,6 +182,16 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "GatewayTests",
+            dependencies: [
+                "TestSupport", "Gateway", "Model", "Manifests",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            exclude: ["OpenAISDK"],
             swiftSettings: strictSettings
         ),
         .testTarget(
