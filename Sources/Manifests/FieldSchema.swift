@@ -109,16 +109,39 @@ enum CommonFields {
     /// The fields of a diagnostic, shared by the service-level `Diagnostic` kind and `Api.spec.diagnostics`.
     static let diagnostic: [FieldSchema] = [
         FieldSchema("loggerId", .string, required: true),
-        FieldSchema("alwaysLog", .string(.oneOf(["allErrors"]))),
+        FieldSchema("alwaysLog", .string),
         FieldSchema("sampling", sampling),
         FieldSchema("frontend", pipeline),
         FieldSchema("backend", pipeline),
         FieldSchema("logClientIp", .boolean),
-        FieldSchema("httpCorrelationProtocol", .string(.oneOf(["None", "Legacy", "W3C"]))),
-        FieldSchema("verbosity", .string(.oneOf(["verbose", "information", "error"]))),
-        FieldSchema("operationNameFormat", .string(.oneOf(["Name", "Url"]))),
+        FieldSchema("httpCorrelationProtocol", .string),
+        FieldSchema("verbosity", .string),
+        FieldSchema("operationNameFormat", .string),
         FieldSchema("metrics", .boolean),
+        FieldSchema("largeLanguageModel", largeLanguageModel),
     ]
+
+    /// LLM request and response logging (2024-06-01-preview on): whether, and how much of each message.
+    static let largeLanguageModel = FieldType.object(
+        ObjectSchema([
+            FieldSchema("logs", .string),
+            FieldSchema("requests", llmMessages),
+            FieldSchema("responses", llmMessages),
+        ]))
+
+    static let llmMessages = FieldType.object(
+        ObjectSchema([FieldSchema("messages", .string), FieldSchema("maxSizeInBytes", .integer(nil))]))
+
+    /// A secret's source: the environment or a file, read at apply time.
+    static let secretSource = FieldType.object(
+        ObjectSchema([FieldSchema("env", .string), FieldSchema("file", .string)], exclusive: [["env", "file"]]))
+
+    /// The source a decoded `{env: …}` or `{file: …}` names.
+    static func secretSource(_ value: JSONValue?) -> SecretSource? {
+        if let env = value?["env"]?.stringValue { return .environment(env) }
+        if let file = value?["file"]?.stringValue { return .file(file) }
+        return nil
+    }
 
     static func isDuration(_ text: String) -> Bool {
         // P[nY][nM][nW][nD][T[nH][nM][n[.n]S]] with at least one component.

@@ -12,6 +12,8 @@ struct LoweringContext {
     private(set) var diagnostics: [Diagnostic] = []
     /// The files each resource was built from (manifest, policy and specification files), as displayed.
     private(set) var sources: [ResourceID: Set<String>] = [:]
+    /// The manifest a macro generated each of its resources from (whose locations point into the macro's fields).
+    var generatedFrom: [ResourceID: DecodedManifest] = [:]
 
     init(files: ManifestFiles, substitution: VariableSubstitution, policyRules: PolicyRules = PolicyRules()) {
         self.files = files
@@ -123,6 +125,20 @@ struct LoweringContext {
             if let problem = PolicyElements.problem(element) {
                 warning(problem, at: place(element.line, element.column))
             }
+        }
+        for problem in AIPolicyChecks.problems(in: scan, root: root) {
+            let location = place(problem.element.line, problem.element.column)
+            if problem.severity == .error {
+                error(problem.message, at: location)
+            } else {
+                warning(problem.message, at: location)
+            }
+        }
+        // A semantic cache keeps its entries in an external cache (learn: llm-semantic-cache-lookup-policy).
+        if let lookup = scan.elements.first(where: { AIPolicyChecks.lookups.contains($0.name) }) {
+            self.reference(
+                from: owner, to: .anyOf(.cache), role: "<\(lookup.name)> (it needs an external cache)",
+                at: place(lookup.line, lookup.column), required: false)
         }
         for reference in scan.namedValueReferences where !reference.name.hasPrefix("Logger-Credentials--") {
             self.reference(

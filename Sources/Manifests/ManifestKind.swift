@@ -49,7 +49,8 @@ enum ManifestKinds {
     static let all: [any ManifestKind.Type] = [
         ServicePolicyKind.self, NamedValueKind.self, BackendKind.self, PolicyFragmentKind.self, LoggerKind.self,
         DiagnosticKind.self, ApiVersionSetKind.self, ApiKind.self, ProductKind.self, SubscriptionKind.self,
-        TagKind.self, GroupKind.self, OpenAIGatewayKind.self,
+        TagKind.self, GroupKind.self, CacheKind.self, UserKind.self, CertificateKind.self,
+        AuthorizationProviderKind.self, OpenAIGatewayKind.self,
     ]
 
     static func named(_ name: String) -> (any ManifestKind.Type)? { all.first { $0.kindName == name } }

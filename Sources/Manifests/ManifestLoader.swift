@@ -263,7 +263,15 @@ public struct ManifestLoader: Sendable {
                     let before = context.resources.count
                     kind.lower(manifest, into: &context)
                     for resource in context.resources.dropFirst(before) {
-                        diagnostics += checks.problems(of: resource, from: manifest, kind: kind)
+                        // A generated resource is checked as its generated manifest, located at the macro's fields.
+                        if let generated = context.generatedFrom[resource.id],
+                            let generatedKind = ManifestKinds.named(generated.kind)
+                        {
+                            diagnostics += checks.problems(
+                                of: resource, from: generated, kind: generatedKind, generated: true)
+                        } else {
+                            diagnostics += checks.problems(of: resource, from: manifest, kind: kind)
+                        }
                     }
                 } else {
                     // Lowered anyway, so that every problem is reported at once (a bad pool member beside an

@@ -7,6 +7,10 @@ struct Reference: Sendable, Hashable {
         case resource(ResourceID)
         /// A `{{name}}` reference: named values are found by display name, not by id.
         case namedValue(displayName: String)
+        /// An operation of an API: operations come from the API's specification, so they are found there.
+        case operation(api: String, operation: String)
+        /// Any entity of a kind (a semantic cache needs some external cache).
+        case anyOf(ResourceKind)
     }
 
     var from: ResourceID

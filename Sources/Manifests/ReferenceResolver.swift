@@ -45,6 +45,34 @@ enum ReferenceResolver {
                     continue
                 }
                 target = id
+            case .anyOf(let kind):
+                guard let first = state.resources(of: kind).first else {
+                    diagnostics.append(
+                        .warning(
+                            "\(reference.role): no \(kind.rawValue) is declared in the manifests; one must already exist "
+                                + "in APIM", at: reference.location))
+                    continue
+                }
+                target = first.id
+            case .operation(let api, let operation):
+                let apiID = ResourceID(.api, api)
+                guard let declared = state[apiID] else {
+                    let hint = Suggestions.hint(for: api, in: state.resources(of: .api).map(\.id.name))
+                    diagnostics.append(
+                        .error(
+                            "\(reference.role) names an operation of unknown Api '\(api)'" + hint,
+                            at: reference.location))
+                    continue
+                }
+                // Operations come from the API's specification; without one they cannot be checked here.
+                if let operations = declared.specification?.operations.map(\.name), !operations.contains(operation) {
+                    diagnostics.append(
+                        .error(
+                            "\(reference.role) names operation '\(operation)', which Api '\(api)' does not have"
+                                + Suggestions.hint(for: operation, in: operations), at: reference.location))
+                    continue
+                }
+                target = apiID
             case .resource(let id):
                 guard state[id] != nil || builtIns.contains(id) else {
                     let candidates =

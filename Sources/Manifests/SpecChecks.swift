@@ -15,18 +15,29 @@ struct SpecChecks {
 
     /// The problems of `resource`, lowered from `manifest` of manifest kind `kind`.
     func problems(
-        of resource: Resource, from manifest: DecodedManifest, kind: any ManifestKind.Type, reportMissing: Bool = true
+        of resource: Resource, from manifest: DecodedManifest, kind: any ManifestKind.Type, reportMissing: Bool = true,
+        generated: Bool = false
     ) -> [Diagnostic] {
         let descriptor = resource.id.kind.descriptor
         guard let definition = descriptor.specDefinition, descriptor.shape != .association else { return [] }
         let body: JSONValue = ["properties": resource.properties]
         func place(_ property: String) -> (location: SourceLocation, name: String) {
             if let field = kind.manifestPath(forProperty: property, of: resource.id, in: manifest) {
-                return (manifest.location(field), field)
+                // Generated: the field is the generated manifest's, placed at the macro field it comes from.
+                return (manifest.location(field), generated ? "\(resource.id) (generated) '\(field)'" : field)
             }
             return (manifest.origin, "\(resource.id) (generated) '\(property)'")
         }
         var problems: [Diagnostic] = []
+        // A kind this api-version does not have at all.
+        if catalog.definition(definition, in: version) == nil {
+            guard let since = catalog.versions.first(where: { catalog.definition(definition, in: $0) != nil }) else {
+                return []
+            }
+            let (location, name) = place("")
+            let what = name == "spec" ? "\(resource.id.kind.rawValue) '\(resource.id.name)'" : name
+            return [.error(versionMessage(what, since: since), at: location)]
+        }
         // Members this api-version does not have: ARM would ignore them silently, so they are errors here.
         for (path, since) in newerMembers(of: body, definition: definition, root: definition, path: []) {
             let property = path.dropFirst().joined(separator: ".")
@@ -47,22 +58,14 @@ struct SpecChecks {
                 {
                     return nil
                 }
-                let field = kind.manifestPath(forProperty: property, of: resource.id, in: manifest)
-                let location: SourceLocation
-                let name: String
-                if let field {
-                    location = manifest.location(field)
-                    name = field
-                } else {
-                    location = manifest.origin
-                    name = "\(resource.id) (generated) '\(property)'"
-                }
+                let (location, name) = place(property)
                 var message = Self.message(violation, field: name)
                 if case .enumeration(let allowed) = violation.rule,
                     let found = resource.properties.value(atPath: property)?.stringValue
                 {
                     if let since = firstVersion(allowing: found, definition: definition, path: violation.path) {
-                        return .error(versionMessage("\(name) '\(found)'", since: since), at: location)
+                        let label = name.contains(" (generated) ") ? name : "'\(name)'"
+                        return .error(versionMessage("\(label) '\(found)'", since: since), at: location)
                     }
                     message += ", found '\(found)'" + Suggestions.hint(for: found, in: allowed)
                 }

@@ -700,3 +700,96 @@ extension BrokenManifestCase {
             expected: []),
     ]
 }
+
+extension BrokenManifestCase {
+    /// An API whose policy is `policies/p.xml`, with a backend and (unless left out) an external cache.
+    static func aiPolicy(_ name: String, _ policy: String, cache: Bool = true, expected: [String]) -> BrokenManifestCase
+    {
+        let cacheManifest = """
+            ---
+            apiVersion: apimsync/v1
+            kind: Cache
+            metadata: { name: default }
+            spec: { connectionStringFrom: { env: REDIS } }
+
+            """
+        return BrokenManifestCase(
+            name: name,
+            files: [
+                "policies/p.xml": policy,
+                "resources/a.yaml": Snippets.backend + "---\n" + """
+                    apiVersion: apimsync/v1
+                    kind: Api
+                    metadata: { name: chat }
+                    spec: { displayName: Chat, path: chat, policyFile: policies/p.xml }
+
+                    """ + (cache ? cacheManifest : ""),
+            ],
+            expected: expected)
+    }
+
+    static let lookup =
+        "<llm-semantic-cache-lookup score-threshold=\"0.8\" embeddings-backend-id=\"apimaoai01\" "
+        + "embeddings-backend-auth=\"system-assigned\" />"
+    static let store = "<llm-semantic-cache-store duration=\"60\" />"
+
+    /// The AI-gateway statements' rules (issue "The 2026 AI gateway surface"), from their Learn pages.
+    static let aiPolicies: [BrokenManifestCase] = [
+        aiPolicy(
+            "semantic cache lookup without a store",
+            "<policies>\n  <inbound>\n    <base />\n    \(lookup)\n  </inbound>\n  <outbound><base /></outbound>\n</policies>\n",
+            expected: [
+                "policies/p.xml:4:6: error: <llm-semantic-cache-lookup> has no matching <llm-semantic-cache-store> in "
+                    + "<outbound>: responses would never be cached"
+            ]),
+        aiPolicy(
+            "semantic cache lookup twice, and outside inbound",
+            "<policies>\n  <inbound>\n    <base />\n    \(lookup)\n    \(lookup)\n  </inbound>\n"
+                + "  <outbound><base />\(store)\(lookup)</outbound>\n</policies>\n",
+            expected: [
+                "policies/p.xml:5:6: error: <llm-semantic-cache-lookup> can be used only once in a policy section",
+                "policies/p.xml:7:45: error: <llm-semantic-cache-lookup> can be used only in <inbound>, found in "
+                    + "<outbound>",
+            ]),
+        aiPolicy(
+            "semantic cache lookup with another embeddings authentication, before base",
+            "<policies>\n  <inbound>\n    \(lookup.replacingOccurrences(of: "system-assigned", with: "api-key"))\n"
+                + "    <base />\n  </inbound>\n  <outbound><base />\(store)</outbound>\n</policies>\n",
+            expected: [
+                "policies/p.xml:3:6: error: 'embeddings-backend-auth' must be 'system-assigned' (the only value APIM "
+                    + "accepts), found 'api-key'",
+                "policies/p.xml:3:6: warning: <llm-semantic-cache-lookup> runs before <base />: a cached answer is "
+                    + "returned before the policies of the scopes above (authentication, rate limits) run",
+            ]),
+        aiPolicy(
+            "semantic cache without an external cache, store outside outbound, unknown embeddings backend",
+            "<policies>\n  <inbound>\n    <base />\n"
+                + "    \(lookup.replacingOccurrences(of: "apimaoai01", with: "embeddings"))\n    \(store)\n"
+                + "  </inbound>\n</policies>\n", cache: false,
+            expected: [
+                "policies/p.xml:4:6: warning: <llm-semantic-cache-lookup> (it needs an external cache): no Cache is "
+                    + "declared in the manifests; one must already exist in APIM",
+                "policies/p.xml:4:33: error: embeddings-backend-id in <llm-semantic-cache-lookup> refers to unknown "
+                    + "Backend 'embeddings'",
+                "policies/p.xml:5:6: error: <llm-semantic-cache-store> can be used only in <outbound>, found in <inbound>",
+            ]),
+        aiPolicy(
+            "token limit without a rate or a quota, and a quota without its period",
+            "<policies>\n  <inbound>\n    <base />\n    <llm-token-limit counter-key=\"@(context.Subscription.Id)\" />\n"
+                + "    <azure-openai-token-limit counter-key=\"x\" token-quota=\"1000\" />\n  </inbound>\n</policies>\n",
+            expected: [
+                "policies/p.xml:4:6: error: <llm-token-limit> needs 'tokens-per-minute' or 'token-quota' (with "
+                    + "'token-quota-period'): without either it limits nothing",
+                "policies/p.xml:5:6: error: <azure-openai-token-limit> needs 'token-quota' and 'token-quota-period' "
+                    + "together",
+            ]),
+        aiPolicy(
+            "content safety with an unknown backend",
+            "<policies>\n  <inbound>\n    <base />\n    <llm-content-safety backend-id=\"content-safety\" />\n"
+                + "  </inbound>\n</policies>\n",
+            expected: [
+                "policies/p.xml:4:25: error: backend-id in <llm-content-safety> refers to unknown Backend "
+                    + "'content-safety'"
+            ]),
+    ]
+}

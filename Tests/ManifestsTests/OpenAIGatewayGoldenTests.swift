@@ -56,116 +56,197 @@ extension GatewayGoldenCase {
     /// The logger and secret named value the gateways report metrics to, as a further document.
     static let logger = "---\n" + GatewaySnippets.logger
 
-    static let all: [GatewayGoldenCase] = [
+    static let all: [GatewayGoldenCase] =
+        [
+            GatewayGoldenCase(
+                name: "managed-identity-by-deployment",
+                gateway: """
+                    apiVersion: apimsync/v1
+                    kind: OpenAIGateway
+                    metadata: { name: gw }
+                    spec:
+                      api: { path: ai, displayName: OpenAI, specification: { file: specs/inference.json } }
+                      auth: { mode: managedIdentity, clientId: 11111111-2222-3333-4444-555555555555 }
+                      instances:
+                        - { name: east, endpoint: "https://east.openai.azure.com/", priority: 2, weight: 30, deployments: [gpt-4o, embed] }
+                        - { name: ptu, endpoint: "https://ptu.openai.azure.com", priority: 0, deployments: [gpt-4o, gpt-4o-mini] }
+                        - { name: west, endpoint: "https://west.openai.azure.com", priority: 2, weight: 70, deployments: [gpt-4o] }
+                      circuitBreaker: { statusCodes: [429], failures: 3, interval: PT10S, tripDuration: PT30S, acceptRetryAfter: false }
+                      tokenLimit: { tokensPerMinute: 2000, counterKey: ip, estimatePromptTokens: true }
+
+                    """),
+            GatewayGoldenCase(
+                name: "api-key-auth",
+                gateway: """
+                    apiVersion: apimsync/v1
+                    kind: OpenAIGateway
+                    metadata: { name: keys }
+                    spec:
+                      api: { path: keys, displayName: OpenAI with keys, specification: { file: specs/inference.json } }
+                      auth: { mode: apiKey }
+                      instances:
+                        - { name: aoai-01, endpoint: "${aoai01}", priority: 1, deployments: [gpt-4o] }
+                        - { name: aoai-02, endpoint: "${aoai02}", priority: 2, deployments: [gpt-4o] }
+
+                    """),
+            GatewayGoldenCase(
+                name: "routing-by-pool",
+                gateway: """
+                    apiVersion: apimsync/v1
+                    kind: OpenAIGateway
+                    metadata: { name: shared }
+                    spec:
+                      api: { path: "", displayName: Shared pool, specification: { file: specs/inference.json } }
+                      instances:
+                        - { name: one, endpoint: "${aoai01}", weight: 25 }
+                        - { name: two, endpoint: "${aoai02}", weight: 75 }
+                        - { name: three, endpoint: "https://three.openai.azure.com", weight: 0 }
+                      routing: { by: pool }
+                      retry: { on: [429, 500, 503], count: 1 }
+                      metrics:
+                        namespace: aoai-tokens
+                        loggerId: appinsights
+                        samplingPercentage: 25
+                        dimensions: [apiId, productId, { name: Team, value: "@(context.Request.Headers.GetValueOrDefault(\\"x-team\\", \\"none\\"))" }]
+
+                    """ + logger),
+            GatewayGoldenCase(
+                name: "azure-openai-dialect",
+                gateway: """
+                    apiVersion: apimsync/v1
+                    kind: OpenAIGateway
+                    metadata: { name: classic }
+                    spec:
+                      dialect: azure-openai
+                      api: { path: classic, displayName: Classic, specification: { file: specs/inference.json } }
+                      instances:
+                        - { name: one, endpoint: "${aoai01}", priority: 1, weight: 50, deployments: [gpt-4o] }
+                        - { name: two, endpoint: "${aoai02}", priority: 1, weight: 50, deployments: [gpt-4o] }
+                      tokenLimit: { quota: { tokens: 500000, period: Daily } }
+                      metrics: { loggerId: appinsights, dimensions: [subscriptionId, deployment] }
+                      extraPolicy: { inboundFile: policies/extra.xml }
+
+                    """ + logger,
+                files: [
+                    "policies/extra.xml": """
+                    <fragment>
+                        <set-header name="x-caller" exists-action="override">
+                            <value>@(context.Subscription.Name)</value>
+                        </set-header>
+                    </fragment>
+
+                    """
+                ]),
+            GatewayGoldenCase(
+                name: "product-tiers",
+                gateway: """
+                    apiVersion: apimsync/v1
+                    kind: OpenAIGateway
+                    metadata: { name: tiers }
+                    spec:
+                      api: { path: tiers, displayName: Tiers, specification: { file: specs/inference.json } }
+                      instances:
+                        - { name: one, endpoint: "${aoai01}", deployments: [gpt-4o] }
+                      tokenLimit: { tokensPerMinute: 1000, counterKey: ip }
+                      metrics: { loggerId: appinsights }
+                      products:
+                        - { name: gold, displayName: Gold, tokensPerMinute: 50000, quota: { tokens: 9000000, period: Monthly }, groups: [developers] }
+                        - { name: silver, displayName: Silver, description: Team budget, quota: { tokens: 100000, period: Weekly }, approvalRequired: true }
+
+                    """ + logger),
+            GatewayGoldenCase(
+                name: "single-instance",
+                gateway: """
+                    apiVersion: apimsync/v1
+                    kind: OpenAIGateway
+                    metadata: { name: solo }
+                    spec:
+                      api: { path: solo, sdkCompatible: false, displayName: Solo, specification: { file: specs/inference.json } }
+                      instances:
+                        - { name: only, endpoint: "${aoai01}" }
+                      routing: { by: pool }
+
+                    """),
+        ] + aiGateway
+
+    /// `apimsync.yaml` on a preview api-version that has every field an option generates.
+    static func config(_ version: String) -> String {
+        TemporaryRepository.config.replacingOccurrences(
+            of: "target: { emulator: state.json }", with: "target: { emulator: state.json, apiVersion: \(version) }")
+    }
+
+    /// Two instances hosting chat and embeddings, plus `options` under `spec`.
+    static func gateway(_ name: String, _ options: String, extra: String = "") -> String {
+        """
+        apiVersion: apimsync/v1
+        kind: OpenAIGateway
+        metadata: { name: \(name) }
+        spec:
+          api: { path: \(name), displayName: \(name), specification: { file: specs/inference.json } }
+          instances:
+            - { name: one, endpoint: "${aoai01}", priority: 1, deployments: [gpt-4o, text-embedding-3-small] }
+            - { name: two, endpoint: "${aoai02}", priority: 2, deployments: [gpt-4o] }
+        \(options)
+        """ + extra
+    }
+
+    static let cache = """
+        ---
+        apiVersion: apimsync/v1
+        kind: Cache
+        metadata: { name: westeurope }
+        spec: { connectionStringFrom: { env: REDIS_CONNECTION_STRING } }
+
+        """
+
+    static let monitor = """
+        ---
+        apiVersion: apimsync/v1
+        kind: Logger
+        metadata: { name: azuremonitor }
+        spec: { loggerType: azureMonitor }
+
+        """
+
+    /// One golden per AI-gateway option (issue "The 2026 AI gateway surface").
+    static let aiGateway: [GatewayGoldenCase] = [
         GatewayGoldenCase(
-            name: "managed-identity-by-deployment",
-            gateway: """
-                apiVersion: apimsync/v1
-                kind: OpenAIGateway
-                metadata: { name: gw }
-                spec:
-                  api: { path: ai, displayName: OpenAI, specification: { file: specs/inference.json } }
-                  auth: { mode: managedIdentity, clientId: 11111111-2222-3333-4444-555555555555 }
-                  instances:
-                    - { name: east, endpoint: "https://east.openai.azure.com/", priority: 2, weight: 30, deployments: [gpt-4o, embed] }
-                    - { name: ptu, endpoint: "https://ptu.openai.azure.com", priority: 0, deployments: [gpt-4o, gpt-4o-mini] }
-                    - { name: west, endpoint: "https://west.openai.azure.com", priority: 2, weight: 70, deployments: [gpt-4o] }
-                  circuitBreaker: { statusCodes: [429], failures: 3, interval: PT10S, tripDuration: PT30S, acceptRetryAfter: false }
-                  tokenLimit: { tokensPerMinute: 2000, counterKey: ip, estimatePromptTokens: true }
-
-                """),
-        GatewayGoldenCase(
-            name: "api-key-auth",
-            gateway: """
-                apiVersion: apimsync/v1
-                kind: OpenAIGateway
-                metadata: { name: keys }
-                spec:
-                  api: { path: keys, displayName: OpenAI with keys, specification: { file: specs/inference.json } }
-                  auth: { mode: apiKey }
-                  instances:
-                    - { name: aoai-01, endpoint: "${aoai01}", priority: 1, deployments: [gpt-4o] }
-                    - { name: aoai-02, endpoint: "${aoai02}", priority: 2, deployments: [gpt-4o] }
-
-                """),
-        GatewayGoldenCase(
-            name: "routing-by-pool",
-            gateway: """
-                apiVersion: apimsync/v1
-                kind: OpenAIGateway
-                metadata: { name: shared }
-                spec:
-                  api: { path: "", displayName: Shared pool, specification: { file: specs/inference.json } }
-                  instances:
-                    - { name: one, endpoint: "${aoai01}", weight: 25 }
-                    - { name: two, endpoint: "${aoai02}", weight: 75 }
-                    - { name: three, endpoint: "https://three.openai.azure.com", weight: 0 }
-                  routing: { by: pool }
-                  retry: { on: [429, 500, 503], count: 1 }
-                  metrics:
-                    namespace: aoai-tokens
-                    loggerId: appinsights
-                    samplingPercentage: 25
-                    dimensions: [apiId, productId, { name: Team, value: "@(context.Request.Headers.GetValueOrDefault(\\"x-team\\", \\"none\\"))" }]
-
-                """ + logger),
-        GatewayGoldenCase(
-            name: "azure-openai-dialect",
-            gateway: """
-                apiVersion: apimsync/v1
-                kind: OpenAIGateway
-                metadata: { name: classic }
-                spec:
-                  dialect: azure-openai
-                  api: { path: classic, displayName: Classic, specification: { file: specs/inference.json } }
-                  instances:
-                    - { name: one, endpoint: "${aoai01}", priority: 1, weight: 50, deployments: [gpt-4o] }
-                    - { name: two, endpoint: "${aoai02}", priority: 1, weight: 50, deployments: [gpt-4o] }
-                  tokenLimit: { quota: { tokens: 500000, period: Daily } }
-                  metrics: { loggerId: appinsights, dimensions: [subscriptionId, deployment] }
-                  extraPolicy: { inboundFile: policies/extra.xml }
-
-                """ + logger,
-            files: [
-                "policies/extra.xml": """
-                <fragment>
-                    <set-header name="x-caller" exists-action="override">
-                        <value>@(context.Subscription.Name)</value>
-                    </set-header>
-                </fragment>
-
+            name: "semantic-cache",
+            gateway: gateway(
+                "cached",
                 """
-            ]),
-        GatewayGoldenCase(
-            name: "product-tiers",
-            gateway: """
-                apiVersion: apimsync/v1
-                kind: OpenAIGateway
-                metadata: { name: tiers }
-                spec:
-                  api: { path: tiers, displayName: Tiers, specification: { file: specs/inference.json } }
-                  instances:
-                    - { name: one, endpoint: "${aoai01}", deployments: [gpt-4o] }
-                  tokenLimit: { tokensPerMinute: 1000, counterKey: ip }
-                  metrics: { loggerId: appinsights }
-                  products:
-                    - { name: gold, displayName: Gold, tokensPerMinute: 50000, quota: { tokens: 9000000, period: Monthly }, groups: [developers] }
-                    - { name: silver, displayName: Silver, description: Team budget, quota: { tokens: 100000, period: Weekly }, approvalRequired: true }
+                  semanticCache:
+                    cache: westeurope
+                    embeddings: { deployment: text-embedding-3-small }
+                    scoreThreshold: 0.9
+                    varyBy: [subscription, deployment]
+                    ttl: PT2H
 
-                """ + logger),
+                """, extra: cache)),
         GatewayGoldenCase(
-            name: "single-instance",
-            gateway: """
-                apiVersion: apimsync/v1
-                kind: OpenAIGateway
-                metadata: { name: solo }
-                spec:
-                  api: { path: solo, sdkCompatible: false, displayName: Solo, specification: { file: specs/inference.json } }
-                  instances:
-                    - { name: only, endpoint: "${aoai01}" }
-                  routing: { by: pool }
+            name: "content-safety",
+            gateway: gateway(
+                "safe",
+                """
+                  contentSafety:
+                    endpoint: https://safety.cognitiveservices.azure.com
+                    categories: { Hate: 4, Violence: 2 }
+                    shieldPrompt: true
 
-                """),
+                """), files: ["apimsync.yaml": config("2024-06-01-preview")]),
+        GatewayGoldenCase(
+            name: "llm-logging",
+            gateway: gateway(
+                "logged", "  logging: { loggerId: azuremonitor, maxSizeInBytes: 65536 }\n", extra: monitor),
+            files: ["apimsync.yaml": config("2024-06-01-preview")]),
+        GatewayGoldenCase(
+            name: "session-affinity",
+            gateway: gateway("sticky", "  sessionAffinity: { cookie: apim-session }\n"),
+            files: ["apimsync.yaml": config("2024-10-01-preview")]),
+        GatewayGoldenCase(
+            name: "mcp",
+            gateway: gateway("tools", "  mcp: { operations: [chatcompletions-create] }\n"),
+            files: ["apimsync.yaml": config("2025-09-01-preview")]),
     ]
 }
 

@@ -24,13 +24,14 @@ enum ApiKind: ManifestKind {
                         matches: { $0.count <= 400 && !$0.hasPrefix("/") })),
                 required: true),
             FieldSchema("description", .string),
-            FieldSchema("protocols", .list(.string(.oneOf(["http", "https", "ws", "wss"])))),
+            FieldSchema("protocols", .list(.string)),
             FieldSchema("subscriptionRequired", .boolean),
             FieldSchema(
                 "subscriptionKeyParameterNames",
                 .object(ObjectSchema([FieldSchema("header", .string), FieldSchema("query", .string)]))),
             FieldSchema("serviceUrl", .string(.url)),
-            FieldSchema("type", .string(.oneOf(["http", "soap", "websocket", "graphql"]))),
+            // The API types the spec allows (mcp from 2025-09-01-preview on; validate names the version).
+            FieldSchema("type", .string(.oneOf(SpecFacts.allowedValues("ApiContractProperties", "type")))),
             FieldSchema("apiVersion", .string),
             FieldSchema("apiVersionSet", .string),
             FieldSchema(
@@ -49,7 +50,58 @@ enum ApiKind: ManifestKind {
             FieldSchema("operations", .map(policyObject)),
             FieldSchema("diagnostics", .map(.object(ObjectSchema(CommonFields.diagnostic)))),
             FieldSchema("tags", .list(.string)),
+            // An MCP server built from operations of APIs (`operationId: <api>/<operation>`), or a pass-through to
+            // an existing MCP server behind a backend. Field names are APIM's: mcpTools and backendId follow the
+            // 2025-09-01-preview example ApiManagementCreateMcpApiFromExistingApi and the AI-Gateway lab
+            // (spec/apim/supplements.json), mcpProperties the 2025-09-01-preview spec.
+            FieldSchema(
+                "mcpTools",
+                .list(
+                    .object(
+                        ObjectSchema([
+                            FieldSchema("name", .string, required: true), FieldSchema("description", .string),
+                            FieldSchema("operationId", .string, required: true),
+                        ])))),
+            FieldSchema("backendId", .string),
+            FieldSchema(
+                "mcpProperties",
+                .object(
+                    ObjectSchema([
+                        FieldSchema("transportType", .string),
+                        FieldSchema(
+                            "endpoints",
+                            .list(
+                                .object(
+                                    ObjectSchema([
+                                        FieldSchema("name", .string, required: true),
+                                        FieldSchema("uriTemplate", .string),
+                                    ])))),
+                    ]))),
+            // MCP tools as their own entities (`apis/{api}/tools`, 2025-03-01-preview on), by tool name.
+            FieldSchema(
+                "tools",
+                .map(
+                    .object(
+                        ObjectSchema([
+                            FieldSchema("displayName", .string, required: true),
+                            FieldSchema("description", .string),
+                            FieldSchema("operationId", .string, required: true),
+                        ])))),
         ] + CommonFields.policy, exclusive: [["policy", "policyFile"]])
+
+    /// An operation's id as manifests write it: `<api>/<operation>`.
+    static func shortOperation(_ id: String) -> String {
+        operationReference(id).map { "\($0.api)/\($0.operation)" } ?? id
+    }
+
+    /// `<api>/<operation>`, `/apis/<api>/operations/<operation>` or a full ARM id, as (api, operation).
+    static func operationReference(_ text: String) -> (api: String, operation: String)? {
+        let relative = ResourceID.serviceRelativePath(text)
+        let parts = relative.split(separator: "/").map(String.init)
+        if parts.count == 4, parts[0] == "apis", parts[2] == "operations" { return (parts[1], parts[3]) }
+        if parts.count == 2 { return (parts[0], parts[1]) }
+        return nil
+    }
 
     static func lower(_ manifest: DecodedManifest, into context: inout LoweringContext) {
         let api = manifest.name
@@ -90,8 +142,29 @@ enum ApiKind: ManifestKind {
             }
             for diagnostic in diagnostics { context.error(diagnostic.message, at: diagnostic.location) }
         }
+        lowerMCP(manifest, into: &properties, context: &context)
         resource.properties = .object(properties)
         context.add(resource)
+        for (name, value) in spec["tools"]?.objectValue ?? JSONObject() {
+            let toolID = ResourceID(.apiTool, api, name)
+            var tool = ResourceKind.apiTool.descriptor.managedProperties(in: value, except: ["operationId"])
+            if let text = value["operationId"]?.stringValue {
+                let location = manifest.location("spec.tools.\(name).operationId")
+                if let (target, operation) = operationReference(text) ?? (text.contains("/") ? nil : (api, text)) {
+                    tool["operationId"] = .string("/apis/\(target)/operations/\(operation)")
+                    context.reference(
+                        from: toolID, to: .operation(api: target, operation: operation), role: "tool '\(name)'",
+                        at: location)
+                } else {
+                    context.error(
+                        "'spec.tools.\(name).operationId' must name an operation ('<operation>' of this API, or "
+                            + "'<api>/<operation>'), found '\(text)'", at: location)
+                }
+            }
+            var entity = context.resource(toolID, .object(tool), for: manifest)
+            entity.dependencies = [id]
+            context.add(entity)
+        }
 
         if spec["policy"] != nil || spec["policyFile"] != nil {
             let policyID = ResourceID(.apiPolicy, api)
@@ -145,6 +218,62 @@ enum ApiKind: ManifestKind {
         }
     }
 
+    /// An MCP server: `mcpTools` name operations (made full ids), `backendId` a backend; exactly one of them, and
+    /// only on `type: mcp` (the rule apiops-cli's test Bicep states: /work/shared/design/peers.md, "2026 update").
+    static func lowerMCP(_ manifest: DecodedManifest, into properties: inout JSONObject, context: inout LoweringContext)
+    {
+        let spec = manifest.spec
+        let id = ResourceID(.api, manifest.name)
+        let isMCP = spec["type"]?.stringValue?.lowercased() == "mcp"
+        let given = ["mcpTools", "backendId", "mcpProperties"].filter { spec[$0] != nil }
+        if !isMCP {
+            for field in given {
+                context.error(
+                    "'spec.\(field)' belongs to an MCP server: set 'type: mcp'", at: manifest.location("spec.\(field)"))
+            }
+            return
+        }
+        switch (spec["mcpTools"] != nil, spec["backendId"] != nil) {
+        case (true, true):
+            context.error(
+                "an MCP server takes either 'mcpTools' (tools from API operations) or 'backendId' (a pass-through to an "
+                    + "MCP server), not both", at: manifest.location("spec.backendId"))
+        case (false, false) where spec["serviceUrl"] == nil:
+            context.error(
+                "an MCP server needs 'mcpTools' (tools from API operations) or 'backendId' (a pass-through to an MCP "
+                    + "server)", at: manifest.location("spec.type"))
+        default: break
+        }
+        if spec["specification"] != nil {
+            context.error(
+                "an MCP server is not imported from a specification: its tools name operations of other APIs",
+                at: manifest.location("spec.specification"))
+        }
+        if let backend = spec["backendId"]?.stringValue {
+            context.reference(
+                from: id, to: .resource(ResourceID(.backend, backend)), role: "backendId",
+                at: manifest.location("spec.backendId"))
+        }
+        var tools: [JSONValue] = []
+        for (index, tool) in (spec["mcpTools"]?.arrayValue ?? []).enumerated() {
+            var lowered = tool
+            let location = manifest.location("spec.mcpTools[\(index)].operationId")
+            guard let text = tool["operationId"]?.stringValue, let (api, operation) = operationReference(text) else {
+                context.error(
+                    "'spec.mcpTools[\(index)].operationId' must be '<api>/<operation>', found "
+                        + "'\(tool["operationId"]?.stringValue ?? "")'", at: location)
+                continue
+            }
+            lowered["operationId"] = .string("/apis/\(api)/operations/\(operation)")
+            context.reference(
+                from: id, to: .operation(api: api, operation: operation),
+                role: "MCP tool '\(tool["name"]?.stringValue ?? "")'",
+                at: location)
+            tools.append(lowered)
+        }
+        if spec["mcpTools"] != nil { properties["mcpTools"] = .array(tools) }
+    }
+
     /// `openapi` for YAML files, `swagger-json` for Swagger 2.0 JSON, otherwise `openapi+json`.
     static func defaultFormat(file: String, text: String) -> String {
         if file.hasSuffix(".yaml") || file.hasSuffix(".yml") { return "openapi" }
@@ -178,6 +307,7 @@ enum ApiKind: ManifestKind {
         func under(_ base: String) -> String { property.isEmpty ? base : base + "." + property }
         if id.kind == .apiDiagnostic { return under("spec.diagnostics.\(id.name)") }
         if id.kind == .apiOperationPolicy { return under("spec.operations.\(id.names[1])") }
+        if id.kind == .apiTool { return under("spec.tools.\(id.name)") }
         guard id.kind == .api else { return "spec" }
         switch property {
         case "apiVersionSetId": return "spec.apiVersionSet"
@@ -219,6 +349,20 @@ enum ApiKind: ManifestKind {
         if !diagnostics.isEmpty { spec["diagnostics"] = .object(diagnostics) }
         let tags = context.children(of: resource.id, .apiTag).map { JSONValue.string($0.id.name) }
         if !tags.isEmpty { spec["tags"] = .array(tags) }
+        if let tools = resource.properties["mcpTools"]?.arrayValue {
+            spec["mcpTools"] = .array(tools.map { $0.mappingStrings(at: "operationId", Self.shortOperation) })
+        }
+        var tools = JSONObject()
+        for tool in context.children(of: resource.id, .apiTool) {
+            var value = ResourceKind.apiTool.descriptor.managedProperties(in: tool.properties)
+            if let operation = value["operationId"]?.stringValue {
+                let short = Self.shortOperation(operation)
+                value["operationId"] = .string(
+                    short.hasPrefix(name + "/") ? String(short.dropFirst(name.count + 1)) : short)
+            }
+            tools[tool.id.name] = .object(value)
+        }
+        if !tools.isEmpty { spec["tools"] = .object(tools) }
         return spec
     }
 }

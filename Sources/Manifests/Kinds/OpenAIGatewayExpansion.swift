@@ -27,8 +27,11 @@ struct GatewayExpansion {
         }
         for instance in spec.instances { result.append(backend(instance)) }
         for pool in spec.pools { result.append(self.pool(pool)) }
+        if let embeddings = embeddingsBackend() { result.append(embeddings) }
+        if let safety = spec.contentSafety { result.append(contentSafetyBackend(safety)) }
         if spec.extraInboundFile != nil { result.append(fragment()) }
         result.append(api())
+        if let mcp = spec.mcp { result.append(mcpServer(mcp)) }
         for tier in spec.tiers { result.append(product(tier)) }
         return result.map(\.manifest)
     }
@@ -53,10 +56,17 @@ struct GatewayExpansion {
             rest.spec.extraInboundFile = nil
         }
         for manifest in rest.manifests where isLast(manifest) { Self.lower(manifest, into: &context) }
+        if let cache = spec.semanticCache {
+            context.reference(
+                from: ResourceID(.api, spec.name), to: .resource(ResourceID(.cache, cache.cache)),
+                role: "semanticCache.cache", at: gateway.location("spec.semanticCache.cache"))
+        }
     }
 
     static func lower(_ manifest: DecodedManifest, into context: inout LoweringContext) {
+        let before = context.resources.count
         ManifestKinds.named(manifest.kind)?.lower(manifest, into: &context)
+        for resource in context.resources.dropFirst(before) { context.generatedFrom[resource.id] = manifest }
     }
 
     // MARK: Generated manifests
@@ -122,17 +132,80 @@ struct GatewayExpansion {
             if let weight = instance.weight { member["weight"] = .number(Double(weight)) }
             members.append(member)
         }
+        // Session affinity keeps a client on one instance (a cookie APIM sets), for the Responses and Assistants
+        // APIs that keep state on the instance (AI-Gateway lab session-awareness).
+        let pool: JSONValue =
+            spec.sessionAffinityCookie.map { cookie in
+                [
+                    "services": .array(members),
+                    "sessionAffinity": ["sessionId": ["source": "cookie", "name": .string(cookie)]],
+                ]
+            } ?? .array(members)
         var generated = GeneratedManifest(
             "Backend", target.backend, at: spec.routing == .pool ? "spec.routing" : "spec.instances", of: gateway,
-            spec: [
-                "type": "Pool", "description": .string(description), "pool": .array(members),
-            ])
+            spec: ["type": "Pool", "description": .string(description), "pool": pool])
+        let membersPath = spec.sessionAffinityCookie == nil ? "spec.pool" : "spec.pool.services"
         for (position, instance) in target.members.enumerated() {
             let path = "spec.instances[\(instance.index)]"
-            generated.map("spec.pool[\(position)].backend", to: path + ".name")
-            generated.map("spec.pool[\(position)].priority", to: path + ".priority")
-            generated.map("spec.pool[\(position)].weight", to: path + ".weight")
+            generated.map("\(membersPath)[\(position)].backend", to: path + ".name")
+            generated.map("\(membersPath)[\(position)].priority", to: path + ".priority")
+            generated.map("\(membersPath)[\(position)].weight", to: path + ".weight")
         }
+        generated.map("spec.pool.sessionAffinity", to: "spec.sessionAffinity")
+        return generated
+    }
+
+    /// `<gateway>-embeddings`: the embeddings deployment of the first instance hosting it, for the semantic cache.
+    func embeddingsBackend() -> GeneratedManifest? {
+        guard let deployment = spec.semanticCache?.embeddingsDeployment,
+            let instance = spec.instances.first(where: { $0.deployments.contains(deployment) })
+        else { return nil }
+        var backend: JSONValue = [
+            "url": .string("\(instance.endpoint)/openai/deployments/\(deployment)/embeddings"), "protocol": "http",
+            "description": .string("Embeddings (\(deployment) on \(instance.name)) for the semantic cache"),
+        ]
+        if spec.authMode == .apiKey {
+            backend["credentials"] = ["header": ["api-key": [.string("{{\(Self.keyName(instance, spec: spec))}}")]]]
+        }
+        var generated = GeneratedManifest(
+            "Backend", "\(spec.name)-embeddings", at: "spec.semanticCache.embeddings", of: gateway, spec: backend)
+        generated.map("spec.url", to: "spec.semanticCache.embeddings.deployment")
+        return generated
+    }
+
+    /// `<gateway>-content-safety`: Azure AI Content Safety, reached with APIM's managed identity.
+    func contentSafetyBackend(_ safety: GatewaySpec.ContentSafety) -> GeneratedManifest {
+        var generated = GeneratedManifest(
+            "Backend", "\(spec.name)-content-safety", at: "spec.contentSafety", of: gateway,
+            spec: [
+                "url": .string(safety.endpoint), "protocol": "http",
+                "description": .string("Azure AI Content Safety for OpenAIGateway/\(spec.name)"),
+                // Backend credentials by managed identity (spec/apim/supplements.json).
+                "credentials": ["managedIdentity": ["resource": "https://cognitiveservices.azure.com"]],
+            ])
+        generated.map("spec.url", to: "spec.contentSafety.endpoint")
+        generated.map("spec.credentials", to: "spec.contentSafety")
+        return generated
+    }
+
+    /// `<gateway>-mcp`: an MCP server whose tools are the chosen operations of the gateway's API.
+    func mcpServer(_ mcp: GatewaySpec.MCP) -> GeneratedManifest {
+        let tools: [JSONValue] = mcp.operations.map { operation in
+            [
+                "name": .string(operation), "description": .string("\(operation) of \(spec.name)"),
+                "operationId": .string("\(spec.name)/\(operation)"),
+            ]
+        }
+        var generated = GeneratedManifest(
+            "Api", "\(spec.name)-mcp", at: "spec.mcp", of: gateway,
+            spec: [
+                "displayName": .string(mcp.displayName), "path": .string(mcp.path), "type": "mcp",
+                "protocols": ["https"], "mcpTools": .array(tools),
+            ])
+        for index in mcp.operations.indices {
+            generated.map("spec.mcpTools[\(index)].operationId", to: "spec.mcp.operations[\(index)]")
+        }
+        generated.map("spec.type", to: "spec.mcp")
         return generated
     }
 
@@ -161,14 +234,25 @@ struct GatewayExpansion {
         if let specification = source["specification"] { api["specification"] = specification }
         api["policy"] = .string(GatewayPolicy.api(spec))
         if let operations = source["operations"] { api["operations"] = operations }
+        var diagnostics = JSONObject()
         if let metrics = spec.metrics {
-            api["diagnostics"] = [
-                "applicationinsights": [
-                    "loggerId": .string(metrics.loggerId), "alwaysLog": "allErrors", "metrics": true,
-                    "sampling": ["samplingType": "fixed", "percentage": .number(metrics.samplingPercentage)],
-                ]
+            diagnostics["applicationinsights"] = [
+                "loggerId": .string(metrics.loggerId), "alwaysLog": "allErrors", "metrics": true,
+                "sampling": ["samplingType": "fixed", "percentage": .number(metrics.samplingPercentage)],
             ]
         }
+        if let logging = spec.logging {
+            // LLM messages are logged through an Azure Monitor logger (learn: api-management-howto-llm-logs).
+            var llm: JSONValue = ["logs": "enabled"]
+            if logging.messages {
+                var messages: JSONValue = ["messages": "all"]
+                if let size = logging.maxSizeInBytes { messages["maxSizeInBytes"] = .number(Double(size)) }
+                llm["requests"] = messages
+                llm["responses"] = messages
+            }
+            diagnostics["azuremonitor"] = ["loggerId": .string(logging.loggerId), "largeLanguageModel": llm]
+        }
+        if !diagnostics.isEmpty { api["diagnostics"] = .object(diagnostics) }
         if let tags = source["tags"] { api["tags"] = tags }
         if let revision = source["revision"] { api["revision"] = revision }
         var generated = GeneratedManifest("Api", spec.name, at: "spec", of: gateway, spec: api)
@@ -176,6 +260,8 @@ struct GatewayExpansion {
         generated.map("spec.policy", to: "spec")
         generated.map("spec.diagnostics.applicationinsights", to: "spec.metrics")
         generated.map("spec.diagnostics.applicationinsights.loggerId", to: "spec.metrics.loggerId")
+        generated.map("spec.diagnostics.azuremonitor", to: "spec.logging")
+        generated.map("spec.diagnostics.azuremonitor.loggerId", to: "spec.logging.loggerId")
         return generated
     }
 

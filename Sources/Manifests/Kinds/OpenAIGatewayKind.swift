@@ -134,6 +134,47 @@ enum OpenAIGatewayKind: ManifestKind {
         FieldSchema(
             "extraPolicy", .object(ObjectSchema([FieldSchema("inboundFile", .string, required: true)]))),
         FieldSchema("products", .list(product)),
+        FieldSchema(
+            "semanticCache",
+            .object(
+                ObjectSchema([
+                    FieldSchema("cache", .string, required: true),
+                    FieldSchema(
+                        "embeddings",
+                        .object(
+                            ObjectSchema(
+                                [FieldSchema("deployment", .string(simpleName)), FieldSchema("backend", .string)],
+                                exclusive: [["deployment", "backend"]])), required: true),
+                    FieldSchema("scoreThreshold", .number(0...1)),
+                    FieldSchema("varyBy", .list(.string)),
+                    FieldSchema("ttl", .string(.duration)),
+                ]))),
+        FieldSchema(
+            "contentSafety",
+            .object(
+                ObjectSchema([
+                    FieldSchema("endpoint", .string(.url), required: true),
+                    FieldSchema("categories", .map(.integer(0...7))),
+                    FieldSchema("shieldPrompt", .boolean),
+                ]))),
+        FieldSchema(
+            "logging",
+            .object(
+                ObjectSchema([
+                    FieldSchema("loggerId", .string, required: true),
+                    FieldSchema("messages", .boolean),
+                    FieldSchema("maxSizeInBytes", .integer(nil)),
+                ]))),
+        FieldSchema(
+            "sessionAffinity", .object(ObjectSchema([FieldSchema("cookie", .string, required: true)]))),
+        FieldSchema(
+            "mcp",
+            .object(
+                ObjectSchema([
+                    FieldSchema("operations", .list(.string), required: true),
+                    FieldSchema("path", .string),
+                    FieldSchema("displayName", .string),
+                ]))),
     ])
 
     /// A field of `kind: Api`, reused so that the gateway's `api` is checked exactly like an API.

@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 /// Writes the policy documents an `OpenAIGateway` generates: indented, commented, in the order an APIM expert would
 /// write them by hand.
@@ -13,8 +14,10 @@ enum GatewayPolicy {
                 + "which apimsync overwrites.")
         xml.open("inbound")
         xml.element("base")
+        if let safety = spec.contentSafety { contentSafety(safety, spec: spec, into: &xml) }
         routing(spec, into: &xml)
         authentication(spec, into: &xml)
+        if let cache = spec.semanticCache { semanticCacheLookup(cache, spec: spec, into: &xml) }
         if let limit = spec.tokenLimit { apiTokenLimit(limit, spec: spec, into: &xml) }
         if let metrics = spec.metrics { tokenMetrics(metrics, spec: spec, into: &xml) }
         if spec.extraInboundFile != nil {
@@ -44,6 +47,12 @@ enum GatewayPolicy {
         xml.close("backend")
         xml.open("outbound")
         xml.element("base")
+        if let cache = spec.semanticCache {
+            xml.comment("Keep the answer for similar prompts (the lookup in <inbound> reads it).")
+            var attributes: [(String, String)] = []
+            if let ttl = cache.ttlSeconds { attributes.append(("duration", "\(ttl)")) }
+            xml.element(spec.dialect.semanticCacheStore, attributes)
+        }
         xml.close("outbound")
         xml.open("on-error")
         xml.element("base")
@@ -135,6 +144,50 @@ enum GatewayPolicy {
             xml.close("otherwise")
             xml.close("choose")
         }
+    }
+
+    /// Prompts go to Azure AI Content Safety first; a harmful one is refused before it reaches a model
+    /// (learn: llm-content-safety-policy).
+    static func contentSafety(_ safety: GatewaySpec.ContentSafety, spec: GatewaySpec, into xml: inout PolicyWriter) {
+        xml.comment(
+            "Check prompts with Azure AI Content Safety first" + (safety.shieldPrompt ? ", prompt shields on." : "."))
+        let backend = "\(spec.name)-content-safety"
+        guard !safety.categories.isEmpty else {
+            xml.element("llm-content-safety", [("backend-id", backend), ("shield-prompt", "\(safety.shieldPrompt)")])
+            return
+        }
+        xml.open("llm-content-safety", [("backend-id", backend), ("shield-prompt", "\(safety.shieldPrompt)")])
+        xml.open("categories", ["output-type": "EightSeverityLevels"])
+        for (name, threshold) in safety.categories.sorted(by: { $0.name < $1.name }) {
+            xml.element("category", [("name", name), ("threshold", "\(threshold)")])
+        }
+        xml.close("categories")
+        xml.close("llm-content-safety")
+    }
+
+    /// Similar prompts are answered from the external cache, before the token budget is spent
+    /// (learn: llm-semantic-cache-lookup-policy; the lookup short-circuits the rest of <inbound>).
+    static func semanticCacheLookup(_ cache: GatewaySpec.SemanticCache, spec: GatewaySpec, into xml: inout PolicyWriter)
+    {
+        xml.comment(
+            "Answer prompts similar to earlier ones from the cache '\(cache.cache)', without calling a model.")
+        var attributes: [(String, String)] = [
+            ("score-threshold", JSONValue.number(cache.scoreThreshold).serialized()),
+            ("embeddings-backend-id", spec.embeddingsBackend ?? ""),
+        ]
+        if spec.authMode == .managedIdentity { attributes.append(("embeddings-backend-auth", "system-assigned")) }
+        xml.open(spec.dialect.semanticCacheLookup, attributes)
+        for key in cache.varyBy {
+            let expression =
+                switch key {
+                case "subscription": "@(context.Subscription.Id)"
+                case "product": "@(context.Product?.Id)"
+                case "deployment": "@(context.Request.MatchedParameters.GetValueOrDefault(\"deployment-id\", \"\"))"
+                default: key
+                }
+            xml.text("vary-by", expression)
+        }
+        xml.close(spec.dialect.semanticCacheLookup)
     }
 
     static func authentication(_ spec: GatewaySpec, into xml: inout PolicyWriter) {

@@ -11,6 +11,12 @@ struct GatewaySpec {
         var tokenLimit: String { self == .llm ? "llm-token-limit" : "azure-openai-token-limit" }
         /// The token-metric policy element of the dialect.
         var emitTokenMetric: String { self == .llm ? "llm-emit-token-metric" : "azure-openai-emit-token-metric" }
+        var semanticCacheLookup: String {
+            self == .llm ? "llm-semantic-cache-lookup" : "azure-openai-semantic-cache-lookup"
+        }
+        var semanticCacheStore: String {
+            self == .llm ? "llm-semantic-cache-store" : "azure-openai-semantic-cache-store"
+        }
     }
 
     enum AuthMode: String, CaseIterable { case managedIdentity, apiKey }
@@ -102,6 +108,46 @@ struct GatewaySpec {
     var metrics: Metrics?
     var extraInboundFile: String?
     var tiers: [Tier]
+    var semanticCache: SemanticCache?
+    var contentSafety: ContentSafety?
+    var logging: Logging?
+    var sessionAffinityCookie: String?
+    var mcp: MCP?
+
+    /// Answers from an external cache for prompts like earlier ones (`llm-semantic-cache-lookup`/`-store`).
+    struct SemanticCache {
+        var cache: String
+        /// The deployment embeddings are computed with (a generated backend), or an existing backend.
+        var embeddingsDeployment: String?
+        var embeddingsBackend: String?
+        var scoreThreshold: Double
+        var varyBy: [String]
+        var ttlSeconds: Int?
+    }
+
+    /// Prompts checked by Azure AI Content Safety first (`llm-content-safety`).
+    struct ContentSafety {
+        var endpoint: String
+        var categories: [(name: String, threshold: Int)]
+        var shieldPrompt: Bool
+    }
+
+    /// LLM request and response logging through an API diagnostic (`largeLanguageModel`).
+    struct Logging {
+        var loggerId: String
+        var messages: Bool
+        var maxSizeInBytes: Int?
+    }
+
+    /// Chosen operations of the gateway's API exposed as an MCP server.
+    struct MCP {
+        var operations: [String]
+        var path: String
+        var displayName: String
+    }
+
+    /// The content categories `llm-content-safety` knows (learn: llm-content-safety-policy).
+    static let contentCategories = ["Hate", "SelfHarm", "Sexual", "Violence"]
 
     init(_ manifest: DecodedManifest, context: inout LoweringContext) {
         let spec = manifest.spec
@@ -273,6 +319,38 @@ struct GatewaySpec {
             tiers.append(Tier(index: index, name: name, limit: limit))
         }
 
+        semanticCache = Self.semanticCache(spec["semanticCache"], hosted: hosted, of: manifest, context: &context)
+        if let safety = spec["contentSafety"], let endpoint = safety["endpoint"]?.stringValue {
+            var categories: [(String, Int)] = []
+            for (category, threshold) in safety["categories"]?.objectValue ?? JSONObject() {
+                guard Self.contentCategories.contains(category) else {
+                    context.error(
+                        "unknown content category '\(category)'"
+                            + Suggestions.hint(for: category, in: Self.contentCategories)
+                            + " (categories: \(Self.contentCategories.joined(separator: ", ")))",
+                        at: manifest.location("spec.contentSafety.categories.\(category)"))
+                    continue
+                }
+                categories.append((category, gatewayInteger(threshold) ?? 4))
+            }
+            contentSafety = ContentSafety(
+                endpoint: endpoint, categories: categories, shieldPrompt: safety["shieldPrompt"]?.boolValue ?? false)
+        }
+        if let logging = spec["logging"], let loggerId = logging["loggerId"]?.stringValue {
+            self.logging = Logging(
+                loggerId: loggerId, messages: logging["messages"]?.boolValue ?? true,
+                maxSizeInBytes: gatewayInteger(logging["maxSizeInBytes"]))
+        }
+        sessionAffinityCookie = spec["sessionAffinity"]?["cookie"]?.stringValue
+        if let mcp = spec["mcp"] {
+            let base = sdkCompatible ? (path.isEmpty ? "openai" : path) : path
+            self.mcp = MCP(
+                operations: mcp["operations"]?.arrayValue?.compactMap(\.stringValue) ?? [],
+                path: mcp["path"]?.stringValue ?? base + "-mcp",
+                displayName: mcp["displayName"]?.stringValue
+                    ?? (spec["api"]?["displayName"]?.stringValue ?? manifest.name) + " MCP")
+        }
+
         if case .fixed(let count) = retryCount, count > 0 {
             let largest = largestPool
             if count > largest.size - 1 {
@@ -286,6 +364,63 @@ struct GatewaySpec {
                     at: manifest.location("spec.retry.count"))
             }
         }
+    }
+
+    /// The semantic cache of `value`, checked: its embeddings deployment must be hosted by an instance.
+    static func semanticCache(
+        _ value: JSONValue?, hosted: [String], of manifest: DecodedManifest, context: inout LoweringContext
+    ) -> SemanticCache? {
+        guard let value, let cache = value["cache"]?.stringValue else { return nil }
+        let deployment = value["embeddings"]?["deployment"]?.stringValue
+        let backend = value["embeddings"]?["backend"]?.stringValue
+        if let deployment, !hosted.contains(deployment) {
+            context.error(
+                "embeddings deployment '\(deployment)' is hosted by no instance"
+                    + Suggestions.hint(for: deployment, in: hosted),
+                at: manifest.location("spec.semanticCache.embeddings.deployment"))
+        }
+        if deployment == nil, backend == nil {
+            context.error(
+                "'spec.semanticCache.embeddings' needs 'deployment' (an embeddings deployment of an instance) or "
+                    + "'backend'", at: manifest.location("spec.semanticCache.embeddings"))
+        }
+        let ttl = value["ttl"]?.stringValue.flatMap(durationSeconds)
+        return SemanticCache(
+            cache: cache, embeddingsDeployment: deployment, embeddingsBackend: backend,
+            scoreThreshold: value["scoreThreshold"]?.numberValue ?? 0.8,
+            varyBy: value["varyBy"]?.arrayValue?.compactMap(\.stringValue) ?? ["subscription"], ttlSeconds: ttl)
+    }
+
+    /// The seconds of an ISO 8601 duration made of days, hours, minutes and seconds (`PT1H` → 3600).
+    static func durationSeconds(_ text: String) -> Int? {
+        var seconds = 0.0
+        var number = ""
+        var inTime = false
+        for character in text.dropFirst() {
+            if character == "T" {
+                inTime = true
+                continue
+            }
+            if character.isNumber || character == "." {
+                number.append(character)
+                continue
+            }
+            guard let value = Double(number) else { return nil }
+            number = ""
+            switch (character, inTime) {
+            case ("D", false): seconds += value * 86_400
+            case ("H", true): seconds += value * 3_600
+            case ("M", true): seconds += value * 60
+            case ("S", true): seconds += value
+            default: return nil
+            }
+        }
+        return Int(seconds)
+    }
+
+    /// The backend the semantic cache computes embeddings with.
+    var embeddingsBackend: String? {
+        semanticCache.map { $0.embeddingsBackend ?? "\(name)-embeddings" }
     }
 
     /// A token limit (`tokensPerMinute`, `quota`) from `value`, or `nil` when it has neither (an error for product

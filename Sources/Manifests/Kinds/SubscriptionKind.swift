@@ -4,21 +4,33 @@ import Model
 enum SubscriptionKind: ManifestKind {
     static let kindName = "Subscription"
     static let resourceKind: ResourceKind? = .subscription
-    static let schema = ObjectSchema([
-        FieldSchema(
-            "displayName",
-            .string(.pattern(description: "must be 1–100 characters", matches: { !$0.isEmpty && $0.count <= 100 })),
-            required: true),
-        FieldSchema("scope", .string, required: true),
-        FieldSchema(
-            "state", .string(.oneOf(["active", "suspended", "submitted", "rejected", "cancelled", "expired"]))),
-        FieldSchema("allowTracing", .boolean),
-        FieldSchema("ownerId", .string),
-    ])
+    static let schema = ObjectSchema(
+        [
+            FieldSchema(
+                "displayName",
+                .string(.pattern(description: "must be 1–100 characters", matches: { !$0.isEmpty && $0.count <= 100 })),
+                required: true),
+            FieldSchema("scope", .string, required: true),
+            FieldSchema(
+                "state", .string(.oneOf(["active", "suspended", "submitted", "rejected", "cancelled", "expired"]))),
+            FieldSchema("allowTracing", .boolean),
+            FieldSchema("ownerId", .string),
+            // The user who owns the subscription, by name (`ownerId` takes APIM's id form instead).
+            FieldSchema("owner", .string),
+        ], exclusive: [["owner", "ownerId"]])
 
     static func lower(_ manifest: DecodedManifest, into context: inout LoweringContext) {
         let id = ResourceID(.subscription, manifest.name)
         var properties = manifest.spec
+        if let owner = manifest.spec["owner"]?.stringValue {
+            properties["owner"] = nil
+            properties["ownerId"] = .string("/users/\(owner)")
+            if !KindCatalog.builtIns.contains(ResourceID(.user, owner)) {
+                context.reference(
+                    from: id, to: .resource(ResourceID(.user, owner)), role: "owner",
+                    at: manifest.location("spec.owner"))
+            }
+        }
         if let scope = manifest.spec["scope"]?.stringValue {
             let parts = scope.split(separator: "/").map(String.init)
             let location = manifest.location("spec.scope")
@@ -43,6 +55,10 @@ enum SubscriptionKind: ManifestKind {
     static func export(_ resource: Resource, into context: inout ExportContext) -> JSONObject {
         var spec = ExportContext.fields(resource.properties, of: schema, kind: .subscription)
         if let scope = resource.properties["scope"]?.stringValue { spec["scope"] = .string(relativeScope(scope)) }
+        if let owner = resource.properties["ownerId"]?.stringValue, owner.contains("/users/") {
+            spec["ownerId"] = nil
+            spec["owner"] = .string(ExportContext.name(of: owner))
+        }
         return spec
     }
 

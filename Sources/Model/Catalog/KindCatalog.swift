@@ -5,9 +5,10 @@
 public enum KindCatalog {
     /// Every descriptor. The order is the order kinds are listed and planned in: what others refer to first.
     public static let all: [KindDescriptor] = [
-        .servicePolicy, .namedValue, .policyFragment, .tag, .group, .logger, .diagnostic, .backend, .apiVersionSet,
-        .api, .apiOperation, .apiPolicy, .apiOperationPolicy, .apiDiagnostic, .apiTag, .product, .productApi,
-        .productGroup, .productPolicy, .subscription,
+        .servicePolicy, .namedValue, .policyFragment, .tag, .group, .user, .groupUser, .logger, .diagnostic, .cache,
+        .certificate, .backend, .authorizationProvider, .authorization, .authorizationAccessPolicy, .apiVersionSet,
+        .api, .apiOperation, .apiPolicy, .apiOperationPolicy, .apiDiagnostic, .apiTag, .apiTool, .product,
+        .productApi, .productGroup, .productPolicy, .subscription,
     ]
 
     /// Every kind, in catalogue order.

@@ -11,6 +11,8 @@ extension ResourceKind {
     public static let apiDiagnostic = ResourceKind(declaring: "ApiDiagnostic")
     /// A tag assigned to an API.
     public static let apiTag = ResourceKind(declaring: "ApiTag")
+    /// An MCP tool of an API: one of its operations, exposed to MCP clients.
+    public static let apiTool = ResourceKind(declaring: "ApiTool")
 }
 
 extension KindDescriptor {
@@ -18,7 +20,8 @@ extension KindDescriptor {
         .api, path: "apis/{}",
         managedFields: [
             "displayName", "path", "description", "protocols", "subscriptionRequired", "subscriptionKeyParameterNames",
-            "serviceUrl", "type", "apiVersion", "apiVersionSetId", "apiRevision",
+            "serviceUrl", "type", "apiVersion", "apiVersionSetId", "apiRevision", "mcpTools", "backendId",
+            "mcpProperties",
         ],
         defaults: [
             "subscriptionRequired": true, "type": "http", "protocols": ["https"],
@@ -26,7 +29,10 @@ extension KindDescriptor {
         ],
         comparedOnlyWhenSet: ["apiRevision"],
         filledByImport: ["serviceUrl", "description"],
-        references: [PropertyReference("apiVersionSetId", to: .apiVersionSet)],
+        references: [
+            PropertyReference("apiVersionSetId", to: .apiVersionSet),
+            PropertyReference("mcpTools[].operationId", to: .apiOperation),
+        ],
         builtInNames: [["echo-api"]],
         specDefinition: "ApiCreateOrUpdateParameter",
         writeLock: .perEntity,
@@ -50,4 +56,10 @@ extension KindDescriptor {
 
     static let apiTag = KindDescriptor(
         .apiTag, path: "apis/{}/tags/{}", shape: .association, nameReferences: [NameReference(index: 1, to: .tag)])
+
+    static let apiTool = KindDescriptor(
+        .apiTool, path: "apis/{}/tools/{}",
+        managedFields: ["displayName", "description", "operationId"],
+        references: [PropertyReference("operationId", to: .apiOperation)],
+        specDefinition: "ToolContract")
 }

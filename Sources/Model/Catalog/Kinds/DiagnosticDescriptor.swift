@@ -7,7 +7,7 @@ extension KindDescriptor {
     /// The fields apimsync manages on a diagnostic, at the service and API level alike.
     static let diagnosticFields = [
         "loggerId", "alwaysLog", "sampling", "frontend", "backend", "logClientIp", "httpCorrelationProtocol",
-        "verbosity", "operationNameFormat", "metrics",
+        "verbosity", "operationNameFormat", "metrics", "largeLanguageModel",
     ]
 
     /// What APIM fills in when a diagnostic leaves these out.

@@ -8,7 +8,7 @@ extension KindDescriptor {
         .subscription, path: "subscriptions/{}",
         managedFields: ["displayName", "scope", "state", "allowTracing", "ownerId"],
         defaults: ["state": "submitted", "allowTracing": false],
-        references: [PropertyReference("scope", to: .product, .api)],
+        references: [PropertyReference("scope", to: .product, .api), PropertyReference("ownerId", to: .user)],
         // Every service has the all-access `master` subscription (apim-rest.md §8).
         builtInNames: [["master"]],
         specDefinition: "SubscriptionCreateParameters",
