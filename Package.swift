@@ -96,7 +96,7 @@ let package = Package(
         .target(
             name: "Reconcile",
             dependencies: [
-                "Model", "Manifests", "Planner", "Executor", "ManagementClient",
+                "Model", "APIMSpec", "Manifests", "Planner", "Executor", "ManagementClient",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings
@@ -118,8 +118,8 @@ let package = Package(
         .target(
             name: "Commands",
             dependencies: [
-                "YAML", "Model", "Manifests", "Planner", "Executor", "Emulator", "ManagementClient", "Controller",
-                "Reconcile",
+                "YAML", "Model", "APIMSpec", "Manifests", "Planner", "Executor", "Emulator", "ManagementClient",
+                "Controller", "Reconcile",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

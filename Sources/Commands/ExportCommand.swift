@@ -1,3 +1,4 @@
+import APIMSpec
 import ArgumentParser
 import Foundation
 import ManagementClient
@@ -79,17 +80,22 @@ struct ExportCommand: AsyncParsableCommand {
         DiagnosticPrinter.progress("Reading \(connection.description)…")
         let reader = LiveStateReader(client: connection.client)
         var errors: [String] = []
-        let services = await reader.read(.init(kinds: Set(KindCatalog.topLevelKinds), children: [:]))
+        // Only the kinds the environment's api-version has: ARM answers 404 for the others.
+        let unavailable = KindCatalog.unavailableKinds(
+            in: environment.apiVersion.map(APIVersion.init(rawValue:)) ?? .ga)
+        var everything = LiveStateReader.Request(kinds: Set(KindCatalog.topLevelKinds), children: [:])
+        everything.unavailable = unavailable
+        let services = await reader.read(everything)
         errors += services.errors
         var live = services.state
         // Then everything under each entity that has children, at every depth, except under built-ins.
         let parents = live.sorted.map(\.id).filter {
             !$0.kind.descriptor.children.isEmpty && !KindCatalog.builtIns.contains($0)
         }
-        let children = await reader.read(
-            .init(
-                kinds: [], children: Dictionary(uniqueKeysWithValues: parents.map { ($0, []) }), subtrees: Set(parents))
-        )
+        var below = LiveStateReader.Request(
+            kinds: [], children: Dictionary(uniqueKeysWithValues: parents.map { ($0, []) }), subtrees: Set(parents))
+        below.unavailable = unavailable
+        let children = await reader.read(below)
         errors += children.errors
         for resource in children.state.sorted { live.insert(resource) }
         guard errors.isEmpty else {

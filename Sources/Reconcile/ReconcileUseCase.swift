@@ -1,3 +1,4 @@
+import APIMSpec
 import Executor
 import Foundation
 import ManagementClient
@@ -100,9 +101,11 @@ public struct ReconcileUseCase: Sendable {
     ) async -> Planned {
         let config = loaded.config
         let reader = LiveStateReader(client: client)
-        let request = LiveStateReader.Request(
+        var request = LiveStateReader.Request(
             desired: loaded.desired, prunePatterns: config.prune.enabled ? config.prune.owns : [],
             owned: { config.prune.owns($0) })
+        request.unavailable = KindCatalog.unavailableKinds(
+            in: loaded.environment.apiVersion.map(APIVersion.init(rawValue:)) ?? .ga)
         let live = await reader.read(request)
         var failures = ReadFailures()
         for error in live.errors { failures.append(error) }

@@ -24,6 +24,8 @@ public struct LiveStateReader: Sendable {
         public var children: [ResourceID: Set<ResourceKind>]
         /// Entities whose whole subtree is listed (prune owns them): every listed child kind, at every depth.
         public var subtrees: Set<ResourceID>
+        /// Kinds the service's api-version does not have: never listed (ARM would answer 404).
+        public var unavailable: Set<ResourceKind> = []
 
         public init(
             kinds: Set<ResourceKind>, children: [ResourceID: Set<ResourceKind>], subtrees: Set<ResourceID> = []
@@ -81,7 +83,7 @@ public struct LiveStateReader: Sendable {
                 }
                 ancestor = current.parent
             }
-            return kinds
+            return kinds.subtracting(unavailable)
         }
 
         /// Whether the policies at `id`'s scope are of interest: its top-level owner (or itself) is asked for.
@@ -109,7 +111,7 @@ public struct LiveStateReader: Sendable {
         var state = State()
         var incomplete: Set<ResourceKind> = []
         var errors: [String] = []
-        let listed = request.kinds.filter { $0.descriptor.liveRead == .listed }
+        let listed = request.kinds.filter { $0.descriptor.liveRead == .listed }.subtracting(request.unavailable)
         let readsPolicies =
             request.kinds.contains { $0.descriptor.liveRead == .policyScope } || !request.children.isEmpty
         var policyScopes: [ResourceID]?
