@@ -122,7 +122,8 @@ struct ExportCommand: AsyncParsableCommand {
         let name = environmentName ?? environment.name
         let result = ManifestExporter.export(
             live, definitions: definitions,
-            environment: ManifestExporter.Environment(name: name, target: environment.target))
+            environment: ManifestExporter.Environment(
+                name: name, target: environment.target, apiVersion: environment.apiVersion))
         try write(result, to: outURL, environment: name)
         for note in result.notes { Console.line("note: \(note)") }
         Console.line(

@@ -25,10 +25,13 @@ public enum ManifestExporter {
     public struct Environment: Sendable {
         public var name: String
         public var target: Target
+        /// The api-version the service was read with (`target.apiVersion`); `nil` for the GA default.
+        public var apiVersion: String?
 
-        public init(name: String, target: Target) {
+        public init(name: String, target: Target, apiVersion: String? = nil) {
             self.name = name
             self.target = target
+            self.apiVersion = apiVersion
         }
     }
 
@@ -63,6 +66,7 @@ public enum ManifestExporter {
             }
             target["auth"] = .string(arm.auth)
         }
+        if let version = environment.apiVersion { target["apiVersion"] = .string(version) }
         let config: JSONValue = [
             "apiVersion": "apimsync/v1", "kind": "Config",
             "spec": [

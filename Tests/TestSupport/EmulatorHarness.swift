@@ -25,4 +25,16 @@ public enum EmulatorHarness {
             throw error
         }
     }
+
+    /// The `target:` fields of an environment that reaches `emulator` as an ARM endpoint with a static token
+    /// (`APIMSYNC_TOKEN=test-token`), one per line, each indented by `indent` spaces.
+    public static func endpointTarget(for emulator: RunningEmulator, indent: Int, apiVersion: String? = nil) -> String {
+        let options = EmulatorOptions()
+        var fields = [
+            "endpoint: \(emulator.baseURL)", "subscriptionId: \(options.subscriptionId)",
+            "resourceGroup: \(options.resourceGroup)", "service: \(options.serviceName)", "auth: token",
+        ]
+        if let apiVersion { fields.append("apiVersion: \(apiVersion)") }
+        return fields.map { String(repeating: " ", count: indent) + $0 }.joined(separator: "\n")
+    }
 }

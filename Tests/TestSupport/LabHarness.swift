@@ -114,18 +114,13 @@ public final class LabHarness {
     /// Adds an environment `ci` that reaches this harness's emulator as an ARM endpoint with a static token
     /// (`APIMSYNC_TOKEN=test-token`), with the `local` environment's variables, for runs of the real binary.
     public func addEndpointEnvironment() throws {
-        let options = EmulatorOptions()
         try edit(
             "apimsync.yaml", replacing: "  environments:\n",
             with: """
                   environments:
                     ci:
                       target:
-                        endpoint: \(emulator.baseURL)
-                        subscriptionId: \(options.subscriptionId)
-                        resourceGroup: \(options.resourceGroup)
-                        service: \(options.serviceName)
-                        auth: token
+                \(EmulatorHarness.endpointTarget(for: emulator, indent: 8))
                       variables:
                         aoai01: https://apimaoai01.openai.azure.com
                         aoai02: https://apimaoai02.openai.azure.com
