@@ -35,7 +35,7 @@ enum ConfigSchema {
                 .object(
                     ObjectSchema([
                         FieldSchema("target", target, required: true), FieldSchema("variables", .map(.string)),
-                        FieldSchema("overlays", .list(.string)),
+                        FieldSchema("overlays", .list(.string)), FieldSchema("resources", .list(.string)),
                     ])))),
         FieldSchema(
             "prune",
@@ -107,6 +107,7 @@ enum ConfigSchema {
             let overlays = value["overlays"]?.arrayValue?.compactMap(\.stringValue) ?? []
             config.environments[name] = EnvironmentConfig(
                 name: name, target: resolved, variables: variables, overlays: overlays,
+                resources: value["resources"]?.arrayValue?.compactMap(\.stringValue) ?? [],
                 apiVersion: target["apiVersion"]?.stringValue)
         }
         if let prune = spec["prune"] {

@@ -57,6 +57,7 @@ public struct ManifestLoader: Sendable {
             return LoadResult(
                 config: nil, environment: environment, state: State(), diagnostics: diagnostics.sortedForDisplay())
         }
+        var folders = config
         let known = config.environments.keys.sorted()
         let name = environment ?? config.defaultEnvironmentName ?? RepositoryConfig.defaultEnvironment
         var variables: [String: String] = [:]
@@ -65,6 +66,7 @@ public struct ManifestLoader: Sendable {
         if let selected = config.environments[name] {
             variables = selected.variables
             overlays = selected.overlays
+            folders.resources += selected.resources
             version = selected.apiVersion.map(APIVersion.init(rawValue:)) ?? .ga
         } else if environment == nil, !config.environments.isEmpty {
             diagnostics.append(
@@ -81,7 +83,7 @@ public struct ManifestLoader: Sendable {
         let substitution = VariableSubstitution(variables: variables, environment: name)
         var sources: [ResourceID: Set<String>] = [:]
         var state = loadResources(
-            config: config, overlays: overlays, substitution: substitution, checks: SpecChecks(version: version),
+            config: folders, overlays: overlays, substitution: substitution, checks: SpecChecks(version: version),
             diagnostics: &diagnostics, sources: &sources)
         if diagnostics.hasErrors { state = State() }
         var result = LoadResult(

@@ -40,18 +40,22 @@ public struct EnvironmentConfig: Sendable, Hashable {
     public var variables: [String: String]
     /// Folders or files of overlays merged into the manifests for this environment, relative to the configuration.
     public var overlays: [String]
+    /// Folders or files of manifests only this environment has, loaded after the repository's own `resources`
+    /// (relative to the configuration): a production-only cache, say.
+    public var resources: [String]
     /// The ARM api-version this environment's service is managed with (`target.apiVersion`); `nil` for the GA
     /// version apimsync defaults to.
     public var apiVersion: String?
 
     public init(
         name: String, target: Target, variables: [String: String] = [:], overlays: [String] = [],
-        apiVersion: String? = nil
+        resources: [String] = [], apiVersion: String? = nil
     ) {
         self.name = name
         self.target = target
         self.variables = variables
         self.overlays = overlays
+        self.resources = resources
         self.apiVersion = apiVersion
     }
 }
