@@ -59,12 +59,22 @@ struct ControllerCommand: AsyncParsableCommand {
     @Option(help: "Concurrent requests to APIM.")
     var concurrency: Int?
 
+    @Option(
+        help: ArgumentHelp(
+            "The share of the subscription's ARM read budget (250 reads, 25/s) the controller may use, 0 < share ≤ 1.",
+            discussion: "The rest stays free for people and other tools; /status says when a cycle was budget-bound.")
+    )
+    var readBudgetShare = 0.5
+
     @Option(help: "Log lines as text, or as one JSON object per line (for log collectors).")
     var logFormat: LogFormat = .text
 
     func validate() throws {
         guard (0..<1).contains(jitter) else { throw ValidationError("--jitter must be at least 0 and below 1") }
         guard interval.duration > .zero else { throw ValidationError("--interval must be positive") }
+        guard readBudgetShare > 0, readBudgetShare <= 1 else {
+            throw ValidationError("--read-budget-share must be above 0 and at most 1")
+        }
         _ = try listenAddress()
     }
 
@@ -88,8 +98,10 @@ struct ControllerCommand: AsyncParsableCommand {
         else { throw ExitCode.failure }
         let settings = ControllerSettings(
             interval: interval.duration, jitter: jitter, mode: mode, retryBackoff: retryBackoff.duration,
-            checkSecrets: checkSecrets, allowMassDelete: allowMassDelete, minimumTriggerGap: triggerGap.duration)
-        let connection = try await TargetConnection.open(environment, configPath: configPath, concurrency: concurrency)
+            checkSecrets: checkSecrets, allowMassDelete: allowMassDelete, minimumTriggerGap: triggerGap.duration,
+            readBudgetShare: readBudgetShare)
+        let connection = try await TargetConnection.open(
+            environment, configPath: configPath, concurrency: concurrency, readBudgetShare: readBudgetShare)
         var placeholders = false
         if case .emulator = environment.target { placeholders = true }
         let cycle = ReconcileCycle(

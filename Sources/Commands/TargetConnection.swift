@@ -17,9 +17,10 @@ struct TargetConnection {
     var description: String { "\(target.service) in \(target.resourceGroup) (\(target.endpoint))" }
 
     /// Connects to `environment`, starting the embedded emulator for `target.emulator` (its state file is
-    /// relative to the configuration's folder).
+    /// relative to the configuration's folder). `readBudgetShare` scales the client's read bucket (the controller's
+    /// share of the subscription's read budget).
     static func open(
-        _ environment: EnvironmentConfig, configPath: String, concurrency: Int? = nil
+        _ environment: EnvironmentConfig, configPath: String, concurrency: Int? = nil, readBudgetShare: Double = 1
     ) async throws -> TargetConnection {
         switch environment.target {
         case .emulator(let stateFile):
@@ -37,7 +38,7 @@ struct TargetConnection {
             var configuration = ARMClientConfiguration(
                 resourceManagerURL: emulator.baseURL, subscriptionID: options.subscriptionId,
                 resourceGroup: options.resourceGroup, serviceName: options.serviceName)
-            if let concurrency { configuration.pacing.maxConcurrency = concurrency }
+            configuration.pacing.apply(concurrency: concurrency, readBudgetShare: readBudgetShare)
             if let version = environment.apiVersion { configuration.apiVersion = version }
             let client = try ARMClient(configuration: configuration, credential: StaticTokenCredential(token: token))
             let target = PlanTarget(
@@ -63,7 +64,7 @@ struct TargetConnection {
             var configuration = ARMClientConfiguration(
                 resourceManagerURL: target.endpoint ?? cloud.resourceManager, subscriptionID: target.subscriptionId,
                 resourceGroup: target.resourceGroup, serviceName: target.service, scope: cloud.scope)
-            if let concurrency { configuration.pacing.maxConcurrency = concurrency }
+            configuration.pacing.apply(concurrency: concurrency, readBudgetShare: readBudgetShare)
             if let version = environment.apiVersion { configuration.apiVersion = version }
             let client = try ARMClient(configuration: configuration, credential: credential)
             let planTarget = PlanTarget(

@@ -23,11 +23,15 @@ public struct ControllerSettings: Sendable, Hashable {
     /// A requested cycle (`POST /reconcile`) starts no sooner than this after the previous one ended, so a
     /// flood of requests cannot turn the controller into a tight loop against ARM.
     public var minimumTriggerGap: Duration
+    /// The share (0 < share ≤ 1) of the subscription's ARM read budget (250 reads, refilled at 25/s per principal)
+    /// the controller may use: its client's read bucket is scaled to it, so the rest stays free for people and other
+    /// tools in any interval. A cycle held back by it for more than half its time reports itself budget-bound.
+    public var readBudgetShare: Double
 
     public init(
         interval: Duration = .seconds(300), jitter: Double = 0.1, mode: Mode = .correct,
         retryBackoff: Duration = .seconds(10), checkSecrets: Bool = true, allowMassDelete: Bool = false,
-        minimumTriggerGap: Duration = .seconds(10)
+        minimumTriggerGap: Duration = .seconds(10), readBudgetShare: Double = 0.5
     ) {
         self.interval = interval
         self.jitter = min(max(jitter, 0), 0.99)
@@ -36,5 +40,6 @@ public struct ControllerSettings: Sendable, Hashable {
         self.checkSecrets = checkSecrets
         self.allowMassDelete = allowMassDelete
         self.minimumTriggerGap = minimumTriggerGap
+        self.readBudgetShare = min(max(readBudgetShare, 0.01), 1)
     }
 }

@@ -36,6 +36,10 @@ public struct CycleReport: Sendable, Hashable {
     public static let changeLimit = 100
     /// Why the cycle failed or stalled, and warnings from the live read; never secret values.
     public var messages: [String]
+    /// Wall time, in seconds, during which the client's read budget held requests of this cycle back.
+    public var readBudgetHeldSeconds: Double = 0
+    /// The read budget, not latency, set the cycle's pace: it held requests back for more than half the cycle.
+    public var budgetBound = false
 
     public init(
         result: Result, startedAt: Date, seconds: Double = 0, revision: String? = nil, planned: Int = 0,
@@ -67,6 +71,8 @@ public struct CycleReport: Sendable, Hashable {
         object["unmanaged"] = .number(Double(unmanaged))
         object["changes"] = .array(changes.map(JSONValue.string))
         object["messages"] = .array(messages.map(JSONValue.string))
+        object["readBudgetHeldSeconds"] = .number((readBudgetHeldSeconds * 1000).rounded() / 1000)
+        object["budgetBound"] = .bool(budgetBound)
         return .object(object)
     }
 }

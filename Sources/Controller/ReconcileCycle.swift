@@ -38,9 +38,20 @@ public struct ReconcileCycle: Sendable {
         let startedAt = Date()
         let clock = ContinuousClock()
         let start = clock.now
-        func finish(_ report: CycleReport) -> CycleReport {
+        let heldBefore = await client.budgetHeldSeconds()[.read] ?? 0
+        func finish(_ report: CycleReport) async -> CycleReport {
             var report = report
             report.seconds = start.duration(to: clock.now).inSeconds
+            report.readBudgetHeldSeconds = (await client.budgetHeldSeconds()[.read] ?? 0) - heldBefore
+            if report.readBudgetHeldSeconds > 0, report.readBudgetHeldSeconds >= report.seconds / 2 {
+                report.budgetBound = true
+                report.messages.append(
+                    String(
+                        format:
+                            "budget-bound: the read budget (%g%% of the subscription's) held this cycle's requests "
+                            + "back for %.1f s of %.1f s; raise --read-budget-share or the interval for a faster cycle",
+                        settings.readBudgetShare * 100, report.readBudgetHeldSeconds, report.seconds))
+            }
             return report
         }
         var revision: String?
@@ -48,7 +59,7 @@ public struct ReconcileCycle: Sendable {
             do {
                 try await source.update()
             } catch {
-                return finish(CycleReport(result: .failed, startedAt: startedAt, messages: ["\(error)"]))
+                return await finish(CycleReport(result: .failed, startedAt: startedAt, messages: ["\(error)"]))
             }
             revision = await source.revision()
         }
@@ -58,13 +69,13 @@ public struct ReconcileCycle: Sendable {
         let (found, diagnostics) = useCase.load()
         guard let loaded = found else {
             let errors = diagnostics.filter { $0.severity == .error }.map(\.description)
-            return finish(
+            return await finish(
                 CycleReport(
                     result: .stalled, startedAt: startedAt, revision: revision,
                     messages: Array(errors.prefix(Self.messageLimit))))
         }
         guard loaded.environment.target == target else {
-            return finish(
+            return await finish(
                 CycleReport(
                     result: .stalled, startedAt: startedAt, revision: revision,
                     messages: [
@@ -84,17 +95,17 @@ public struct ReconcileCycle: Sendable {
         guard plan.blockers.isEmpty else {
             report.result = .stalled
             report.messages = plan.blockers + report.messages
-            return finish(report)
+            return await finish(report)
         }
         guard planned.readFailures.isEmpty else {
             // An incomplete read may plan creates for what it did not see: an unattended loop does not act on it.
             report.result = .failed
-            return finish(report)
+            return await finish(report)
         }
-        guard plan.hasChanges else { return finish(report) }
+        guard plan.hasChanges else { return await finish(report) }
         guard settings.mode == .correct else {
             report.result = .driftDetected
-            return finish(report)
+            return await finish(report)
         }
         for (id, source) in planned.secrets.placeheld {
             report.messages.append("\(source) is not set; the embedded emulator got a placeholder value for \(id)")
@@ -109,6 +120,6 @@ public struct ReconcileCycle: Sendable {
         }
         report.messages = Array(report.messages.prefix(Self.messageLimit))
         report.result = applied.succeeded ? .inSync : .failed
-        return finish(report)
+        return await finish(report)
     }
 }

@@ -108,6 +108,10 @@ public final class RunningEmulator: Sendable {
 
     /// Back to a fresh developer-SKU service (and zero counters).
     public func reset() async { await store.reset() }
+
+    /// Switches ARM's token buckets on (`spec`, each bucket full) or off (`nil`) without touching the entities: a
+    /// benchmark populates an instance fast, then measures under the limits.
+    public func setThrottling(_ spec: ThrottlingSpec?) async { await store.setThrottling(spec) }
 }
 
 /// Starts emulators.

@@ -46,6 +46,31 @@ import Testing
         }
     }
 
+    @Test func aCycleHeldBackByItsReadBudgetSaysSoInItsStatus() async throws {
+        try await Self.withLab { lab in
+            _ = await Self.cycle(lab).run()
+            let unpaced = await Self.cycle(lab).run()
+            #expect(unpaced.result == .inSync && !unpaced.budgetBound)
+            #expect(unpaced.json["budgetBound"] == .bool(false))
+
+            // A share so small that nearly every read of the cycle waits for its token (2.5 reads, then 1 per 4 s).
+            var configuration = lab.client.configuration
+            configuration.pacing.buckets = PacingPolicy.armSubscriptionLimits
+            configuration.pacing.apply(concurrency: nil, readBudgetShare: 0.01)
+            let paced = try ARMClient(
+                configuration: configuration, credential: StaticTokenCredential(token: "test-token"),
+                clock: InstantARMClock())
+            let settings = ControllerSettings(checkSecrets: false, readBudgetShare: 0.01)
+            let report = await Self.cycle(lab, settings: settings, client: paced).run()
+
+            #expect(report.result == .inSync && report.planned == 0)
+            #expect(report.budgetBound)
+            #expect(report.readBudgetHeldSeconds >= 5, "every read after the first waits about a second")
+            #expect(report.json["budgetBound"] == .bool(true))
+            #expect(report.messages.contains { $0.hasPrefix("budget-bound: the read budget (1% of") })
+        }
+    }
+
     @Test func detectModeReportsDriftAndWritesNothing() async throws {
         try await Self.withLab { lab in
             _ = await Self.cycle(lab).run()

@@ -8,7 +8,7 @@ import Model
 /// ``LongRunningOperations``, the ``StateFile`` and the request counters; entity semantics are generic over
 /// ``EntityKind`` and specialised per kind by ``EntityRules``.
 actor EmulatorStore {
-    let options: EmulatorOptions
+    private(set) var options: EmulatorOptions
     let servicePath: String
     var state: EmulatorState
     let authenticator: Authenticator
@@ -50,6 +50,12 @@ actor EmulatorStore {
     }
 
     /// Back to a fresh service; counters and pending operations are cleared too.
+    /// Switches ARM's token buckets on (full) or off, for every principal; the entities stay.
+    func setThrottling(_ spec: ThrottlingSpec?) {
+        options.throttling = spec
+        buckets = TokenBuckets(spec: spec)
+    }
+
     func reset() {
         state = Self.freshState(options)
         buckets = TokenBuckets(spec: options.throttling)

@@ -62,6 +62,12 @@ public final class ARMClient: Sendable {
         self.serviceURL = base + configuration.servicePath
     }
 
+    /// Wall time, per request class, during which the client's token bucket held requests back (since the client
+    /// was made): how much of a run was bound by the ARM budget rather than by latency.
+    public func budgetHeldSeconds() async -> [RequestClass: Double] {
+        await pacer.heldSeconds()
+    }
+
     // MARK: URLs
 
     /// The absolute URL of a service-relative path, with `api-version` and `query`.

@@ -94,6 +94,16 @@ public struct PacingPolicy: Sendable {
     /// Default concurrency, ARM's limits.
     public static let `default` = PacingPolicy()
 
+    /// Sets the concurrency when given, and scales the read bucket to `readBudgetShare` of itself (a client that
+    /// leaves the rest of the subscription's read budget to others).
+    public mutating func apply(concurrency: Int?, readBudgetShare: Double) {
+        if let concurrency { maxConcurrency = max(1, concurrency) }
+        if readBudgetShare < 1, let read = buckets[.read] {
+            buckets[.read] = Bucket(
+                capacity: read.capacity * readBudgetShare, refillPerSecond: read.refillPerSecond * readBudgetShare)
+        }
+    }
+
     /// Bounded concurrency only, no rate limiting.
     public static func unlimited(maxConcurrency: Int = 16) -> PacingPolicy {
         PacingPolicy(maxConcurrency: maxConcurrency, buckets: [:])
@@ -166,6 +176,9 @@ actor TokenBucket {
     private var tokens: Double
     private var updated: Double
     private var pausedUntil: Double = 0
+    /// Wall time during which at least one request was held back by this bucket, and when the latest hold ends.
+    private(set) var heldSeconds: Double = 0
+    private var heldUntil: Double = 0
 
     init(_ bucket: PacingPolicy.Bucket, margin: Double = 0, now: Double) {
         capacity = max(1, bucket.capacity)
@@ -180,7 +193,14 @@ actor TokenBucket {
         refill(now: now)
         tokens -= 1
         let refillWait = tokens >= 0 ? 0 : -tokens / rate + margin
-        return max(refillWait, pausedUntil - now, 0)
+        let wait = max(refillWait, pausedUntil - now, 0)
+        if wait > 0 {
+            // Holds overlap (every waiter's hold starts at its own reservation): count the union, not the sum.
+            let end = now + wait
+            heldSeconds += max(0, end - max(now, heldUntil))
+            heldUntil = max(heldUntil, end)
+        }
+        return wait
     }
 
     /// Gives back a token whose request was never sent (its task was cancelled while waiting).
@@ -247,6 +267,13 @@ final class RequestPacer: Sendable {
 
     func release() async {
         await semaphore.release()
+    }
+
+    /// Wall time, per request class, during which the class's bucket held at least one request back.
+    func heldSeconds() async -> [RequestClass: Double] {
+        var held: [RequestClass: Double] = [:]
+        for (requestClass, bucket) in buckets { held[requestClass] = await bucket.heldSeconds }
+        return held
     }
 
     /// Adjusts the bucket of `requestClass` after a response: follows ARM's remaining count when it runs low,
