@@ -64,6 +64,44 @@ import FoundationXML
         #expect(try document.nodes(forXPath: "//failure").isEmpty)
     }
 
+    /// Production turns on the semantic cache (overlays/prod): the lab's scenarios still pass, and a repeated prompt
+    /// is answered from the cache there, never locally.
+    @Test func productionRunsItsSemanticCache() async throws {
+        try #require(TestPaths.binaryIsBuilt)
+        let lab = try LabCopy()
+        let production = try await ChildProcess.apimsync(["test", "--config", lab.config, "--env", "prod"])
+        #expect(production.status == 0, "\(production.output)")
+        #expect(production.output.contains("6 passed, 0 failed"), "\(production.output)")
+        try lab.write(
+            "tests/semantic-cache.yaml",
+            """
+            apiVersion: apimsync/v1
+            kind: GatewayTest
+            metadata: { name: repeated-prompt-from-the-cache }
+            spec:
+              steps:
+                - request: &ask
+                    method: POST
+                    path: /aoai/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21
+                    subscription: team-a
+                    body: { messages: [{ role: user, content: What is APIM? }] }
+                  expect: { status: 200 }
+                - request: *ask
+                  expect: { status: 200 }
+              expect:
+                backendCalls: { apimaoai01.openai.azure.com: 1 }
+
+            """)
+        let cached = try await ChildProcess.apimsync([
+            "test", "--config", lab.config, "--env", "prod", "--filter", "repeated",
+        ])
+        #expect(cached.status == 0, "\(cached.output)")
+        let local = try await ChildProcess.apimsync(["test", "--config", lab.config, "--filter", "repeated"])
+        #expect(local.status == 1, "\(local.output)")
+        #expect(
+            local.output.contains("apimaoai01.openai.azure.com received 2 request(s), expected 1"), "\(local.output)")
+    }
+
     @Test func filterRunsOnlyTheNamedScenariosAndJUnitGoesToStandardOutput() async throws {
         try #require(TestPaths.binaryIsBuilt)
         let lab = try LabCopy()
