@@ -116,6 +116,19 @@ import FoundationXML
         #expect(none.output.contains("no scenario name contains 'no-such-scenario'"), "\(none.output)")
     }
 
+    @Test func theTestsFolderIsConfigurableAndARepositoryWithoutTestsPasses() async throws {
+        try #require(TestPaths.binaryIsBuilt)
+        let lab = try LabCopy()
+        try FileManager.default.moveItem(
+            at: lab.root.appendingPathComponent("tests"), to: lab.root.appendingPathComponent("gateway-tests"))
+        let none = try await ChildProcess.apimsync(["test", "--config", lab.config])
+        #expect(none.status == 0, "\(none.output)")
+        #expect(none.output.contains("warning: no gateway tests (kind: GatewayTest) in "), "\(none.output)")
+        let moved = try await ChildProcess.apimsync(["test", "--config", lab.config, "--tests", "gateway-tests"])
+        #expect(moved.status == 0, "\(moved.output)")
+        #expect(moved.output.contains("6 passed, 0 failed"), "\(moved.output)")
+    }
+
     /// A manifest setting a scenario guards, broken on purpose.
     struct Breakage: Sendable, CustomStringConvertible {
         var scenario: String
