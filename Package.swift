@@ -119,7 +119,7 @@ let package = Package(
             name: "Commands",
             dependencies: [
                 "YAML", "Model", "APIMSpec", "Manifests", "Planner", "Executor", "Emulator", "ManagementClient",
-                "Controller", "Reconcile",
+                "Controller", "Reconcile", "Gateway",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

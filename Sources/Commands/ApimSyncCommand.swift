@@ -12,7 +12,8 @@ public struct ApimSyncCommand: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            ValidateCommand.self, RenderCommand.self, PlanCommand.self, ApplyCommand.self, EmulatorCommand.self,
+            ValidateCommand.self, RenderCommand.self, PlanCommand.self, ApplyCommand.self, TestCommand.self,
+            EmulatorCommand.self,
             AuthCommand.self, ControllerCommand.self, ExportCommand.self,
             BenchmarkCommand.self,
         ]

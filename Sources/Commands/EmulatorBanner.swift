@@ -10,12 +10,15 @@ final class EmulatorBanner: Sendable {
     private let token: String?
     /// Where the certificate's PEM was written (with `--tls`).
     let certificateFile: String?
-    private let bound = Mutex<(http: Int?, https: Int?)>((nil, nil))
+    /// Whether a local gateway listens too (`--gateway-port`).
+    private let gateway: Bool
+    private let bound = Mutex<(http: Int?, https: Int?, gateway: Int?)>((nil, nil, nil))
 
-    init(options: EmulatorOptions, token: String?, certificateFile: String?) {
+    init(options: EmulatorOptions, token: String?, certificateFile: String?, gateway: Bool = false) {
         self.options = options
         self.token = token
         self.certificateFile = certificateFile
+        self.gateway = gateway
     }
 
     /// Records a listener; returns the whole banner once every listener is up, else "".
@@ -27,11 +30,25 @@ final class EmulatorBanner: Sendable {
             }
             return ports
         }
-        guard let http = ports.http, ports.https != nil || options.tls == nil else { return "" }
-        return text(httpPort: http, httpsPort: ports.https)
+        return banner(ports)
     }
 
-    func text(httpPort: Int, httpsPort: Int?) -> String {
+    /// Records the local gateway's listener; returns the whole banner once every listener is up, else "".
+    func announceGateway(port: Int) -> String {
+        banner(
+            bound.withLock { ports in
+                ports.gateway = port
+                return ports
+            })
+    }
+
+    private func banner(_ ports: (http: Int?, https: Int?, gateway: Int?)) -> String {
+        guard let http = ports.http, ports.https != nil || options.tls == nil, ports.gateway != nil || !gateway
+        else { return "" }
+        return text(httpPort: http, httpsPort: ports.https, gatewayPort: ports.gateway)
+    }
+
+    func text(httpPort: Int, httpsPort: Int?, gatewayPort: Int? = nil) -> String {
         let listenHost = options.host.contains(":") ? "[\(options.host)]" : options.host
         // A wildcard address listens on loopback too; apimsync sends tokens over plain http only to loopback.
         let host = ["0.0.0.0", "::", ""].contains(options.host) ? "127.0.0.1" : listenHost
@@ -40,6 +57,11 @@ final class EmulatorBanner: Sendable {
             "service \(options.servicePath)",
         ]
         if let httpsPort { lines.append("listening on https://\(listenHost):\(httpsPort) (TLS)") }
+        if let gatewayPort {
+            lines.append(
+                "gateway listening on http://\(listenHost):\(gatewayPort) (the data plane: your APIs' paths, "
+                    + "/_emulator/mocks/<host>, /_emulator/metrics)")
+        }
         lines += [
             "",
             "An environment for apimsync.yaml (under spec.environments, with your variables) that targets it:",

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Emulator
 import Foundation
+import Gateway
 
 /// `apimsync emulator`: runs the bundled APIM management-plane emulator until SIGINT/SIGTERM.
 ///
@@ -17,7 +18,9 @@ struct EmulatorCommand: AsyncParsableCommand {
             that targets it and how to pass a token. With --tls it also serves HTTPS with a self-signed \
             certificate made at start, for the Azure SDKs and az rest (they send bearer tokens only over TLS): \
             it prints the certificate's SHA-256 fingerprint and the PEM file to trust (REQUESTS_CA_BUNDLE, \
-            SSL_CERT_FILE).
+            SSL_CERT_FILE). With --gateway-port it also serves the data plane: requests to \
+            http://HOST:N/<api path>/… run through the policies applied to the emulator (re-read after every \
+            change) against simulated Azure OpenAI backends, scripted with PUT /_emulator/mocks/<host>.
             """
     )
 
@@ -36,6 +39,13 @@ struct EmulatorCommand: AsyncParsableCommand {
             "Where --tls writes the certificate (PEM; default: apimsync-emulator-PORT.pem in the temporary folder).",
             valueName: "file"))
     var tlsCertificate: String?
+
+    @Option(
+        name: .customLong("gateway-port"),
+        help: ArgumentHelp(
+            "Also serve the data plane (the local gateway running the applied policies against simulated Azure "
+                + "OpenAI backends) on this port (0 picks a free port).", valueName: "port"))
+    var gatewayPort: Int?
 
     @Option(help: "Address to bind.")
     var host: String = "127.0.0.1"
@@ -153,9 +163,23 @@ struct EmulatorCommand: AsyncParsableCommand {
             if result.failures > 0 || result.requestsPerSecond < benchMinRPS { throw ExitCode(1) }
             return
         }
-        let banner = EmulatorBanner(options: options, token: token, certificateFile: certificateFile)
-        try await EmulatorServer.run(options) { listener in
-            FileHandle.standardOutput.write(Data(banner.announce(listener).utf8))
-        }
+        let banner = EmulatorBanner(
+            options: options, token: token, certificateFile: certificateFile, gateway: gatewayPort != nil)
+        let host = host
+        let gatewayPort = gatewayPort
+        try await EmulatorServer.run(
+            options,
+            companions: { live in
+                guard let gatewayPort else { return [] }
+                let gateway = await LocalGateway(source: EmulatorSnapshotSource(live: live))
+                return [
+                    GatewayServer.application(GatewayFront(gateway: gateway), host: host, port: gatewayPort) { port in
+                        FileHandle.standardOutput.write(Data(banner.announceGateway(port: port).utf8))
+                    }
+                ]
+            },
+            onListening: { listener in
+                FileHandle.standardOutput.write(Data(banner.announce(listener).utf8))
+            })
     }
 }

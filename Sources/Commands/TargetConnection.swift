@@ -32,20 +32,9 @@ struct TargetConnection {
             }
             var options = EmulatorOptions()
             options.stateFile = path
-            let token = UUID().uuidString
-            options.token = token
-            let emulator = try await EmulatorServer.start(options)
-            var configuration = ARMClientConfiguration(
-                resourceManagerURL: emulator.baseURL, subscriptionID: options.subscriptionId,
-                resourceGroup: options.resourceGroup, serviceName: options.serviceName)
-            configuration.pacing.apply(concurrency: concurrency, readBudgetShare: readBudgetShare)
-            if let version = environment.apiVersion { configuration.apiVersion = version }
-            let client = try ARMClient(configuration: configuration, credential: StaticTokenCredential(token: token))
-            let target = PlanTarget(
-                environment: environment.name, endpoint: "embedded emulator (\(path))",
-                subscriptionId: options.subscriptionId, resourceGroup: options.resourceGroup,
-                service: options.serviceName)
-            return TargetConnection(client: client, target: target, emulator: emulator)
+            return try await embedded(
+                options, environment: environment, endpoint: "embedded emulator (\(path))", concurrency: concurrency,
+                readBudgetShare: readBudgetShare)
         case .arm(let target):
             let cloud: AzureCloud
             if target.cloud == "custom", let manager = target.customResourceManager,
@@ -73,6 +62,36 @@ struct TargetConnection {
             return TargetConnection(client: client, target: planTarget, emulator: nil)
         }
     }
+
+    /// A fresh in-memory embedded emulator for `environment` (whatever its target), at the environment's
+    /// api-version: `apimsync test` applies the repository to it.
+    static func freshEmulator(for environment: EnvironmentConfig) async throws -> TargetConnection {
+        try await embedded(EmulatorOptions(), environment: environment, endpoint: "fresh embedded emulator")
+    }
+
+    /// Starts an embedded emulator with `options` (and a token made for it) and a client for it.
+    private static func embedded(
+        _ options: EmulatorOptions, environment: EnvironmentConfig, endpoint: String, concurrency: Int? = nil,
+        readBudgetShare: Double = 1
+    ) async throws -> TargetConnection {
+        var options = options
+        let token = UUID().uuidString
+        options.token = token
+        let emulator = try await EmulatorServer.start(options)
+        var configuration = ARMClientConfiguration(
+            resourceManagerURL: emulator.baseURL, subscriptionID: options.subscriptionId,
+            resourceGroup: options.resourceGroup, serviceName: options.serviceName)
+        configuration.pacing.apply(concurrency: concurrency, readBudgetShare: readBudgetShare)
+        if let version = environment.apiVersion { configuration.apiVersion = version }
+        let client = try ARMClient(configuration: configuration, credential: StaticTokenCredential(token: token))
+        let target = PlanTarget(
+            environment: environment.name, endpoint: endpoint, subscriptionId: options.subscriptionId,
+            resourceGroup: options.resourceGroup, service: options.serviceName)
+        return TargetConnection(client: client, target: target, emulator: emulator)
+    }
+
+    /// The embedded emulator's state, for a gateway that serves what was applied to it.
+    var emulatorState: EmulatorLiveState? { emulator?.liveState }
 
     func close() async {
         try? await emulator?.shutdown()

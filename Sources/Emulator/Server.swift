@@ -106,6 +106,9 @@ public final class RunningEmulator: Sendable {
 
     public func stats() async -> EmulatorStats { await store.currentStats() }
 
+    /// The state as applied so far, for a data plane beside the emulator.
+    public var liveState: EmulatorLiveState { EmulatorLiveState(store: store) }
+
     /// Back to a fresh developer-SKU service (and zero counters).
     public func reset() async { await store.reset() }
 
@@ -157,17 +160,22 @@ public enum EmulatorServer {
 
     /// Runs an emulator until SIGINT/SIGTERM (the `apimsync emulator` command); `onListening` hears of each
     /// listener as it binds.
+    ///
+    /// - Parameter companions: services run beside the emulator and stopped with it, given its live state (the
+    ///   local gateway of `--gateway-port`).
     public static func run(
-        _ options: EmulatorOptions, onListening: @escaping @Sendable (Listener) -> Void
+        _ options: EmulatorOptions, companions: (EmulatorLiveState) async throws -> [any Service] = { _ in [] },
+        onListening: @escaping @Sendable (Listener) -> Void
     ) async throws {
         let store = try EmulatorStore(options: options)
         var logger = Logger(label: "apimsync.emulator")
         logger.logLevel = .warning
+        let services =
+            try applications(store: store, options: options, onListening: onListening)
+            + (try await companions(EmulatorLiveState(store: store)))
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: try applications(store: store, options: options, onListening: onListening).map {
-                    .init(service: $0)
-                },
+                services: services.map { .init(service: $0) },
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }

@@ -24,6 +24,8 @@ public actor LocalGateway {
     var tokenWindows: [String: [(time: Double, tokens: Int)]] = [:]
     var tokenQuotas: [String: (period: Double, tokens: Int)] = [:]
     var cache: [String: (value: ExpressionValue, expires: Double)] = [:]
+    /// Answers `llm-semantic-cache-store` kept, by partition (`vary-by` values).
+    var semanticCache: [String: [SemanticCacheEntry]] = [:]
     var recordedMetrics: [TokenMetric] = []
     var scripts: [String: BackendScript] = [:]
     var calls: [BackendCall] = []

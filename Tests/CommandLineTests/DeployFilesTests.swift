@@ -135,6 +135,28 @@ import YAML
         }
     }
 
+    /// Pull requests run the gateway tests before they plan, and publish the JUnit report even when a test fails.
+    @Test func pullRequestsTestTheGatewayBeforePlanningAndPublishTheReport() throws {
+        let github = try Self.object(nil, in: "github/apimsync.yml")
+        let azure = try Self.object(nil, in: "azure-devops/azure-pipelines.yml")
+        let githubPlan = try #require(github["jobs"]?["plan"])
+        let azurePlan = try #require(azure["stages"]?.sequence?.first { $0["stage"]?.scalar?.text == "plan" })
+        for (name, job) in [("GitHub", githubPlan), ("Azure DevOps", azurePlan)] {
+            let commands = Self.commands(in: Self.scripts(in: job).joined(separator: "\n"))
+            let test = try #require(commands.firstIndex { $0.first == "test" }, "\(name): \(commands)")
+            let plan = try #require(commands.firstIndex { $0.first == "plan" }, "\(name): \(commands)")
+            #expect(test < plan, "\(name): the gateway is tested before the plan")
+            #expect(commands[test].contains("--junit-file"), "\(name): \(commands[test])")
+        }
+        let upload = try #require(
+            githubPlan["steps"]?.sequence?.first { $0["with"]?["name"]?.scalar?.text == "apimsync-test" })
+        #expect(upload["if"]?.scalar?.text.contains("failure()") == true)
+        let steps = try #require(azurePlan["jobs"]?.sequence?.first?["steps"]?.sequence)
+        let publish = try #require(steps.first { $0["task"]?.scalar?.text == "PublishTestResults@2" })
+        #expect(publish["inputs"]?["testResultsFormat"]?.scalar?.text == "JUnit")
+        #expect(publish["condition"]?.scalar?.text == "succeededOrFailed()")
+    }
+
     /// No job runs the image (USER 10001, ENTRYPOINT apimsync) as its job container.
     @Test(arguments: pipelineFiles)
     func noJobRunsTheImageAsItsContainer(_ file: String) throws {

@@ -87,7 +87,7 @@ enum SimulatedOpenAI {
         return value.arrayValue?.map { $0.stringValue ?? $0.serialized() } ?? [value.serialized()]
     }
 
-    private static func text(of content: JSONValue?) -> String {
+    static func text(of content: JSONValue?) -> String {
         switch content {
         case .string(let text)?: text
         case .array(let parts)?: parts.compactMap { $0["text"]?.stringValue ?? $0.stringValue }.joined(separator: " ")
@@ -297,7 +297,7 @@ enum SimulatedOpenAI {
     }
 
     /// A deterministic unit vector for `text`.
-    private static func embedding(_ text: String, dimensions: Int) -> [Float] {
+    static func embedding(_ text: String, dimensions: Int) -> [Float] {
         var generator = SeededGenerator(
             seed: text.utf8.reduce(1469598103934665603) { ($0 ^ UInt64($1)) &* 1099511628211 })
         let raw = (0..<dimensions).map { _ in Float(Double(generator.next() % 2000) / 1000 - 1) }

@@ -9,7 +9,8 @@ extension LocalGateway {
         "forward-request", "retry", "authentication-managed-identity", "rate-limit", "rate-limit-by-key", "quota",
         "quota-by-key", "llm-token-limit", "azure-openai-token-limit", "llm-emit-token-metric",
         "azure-openai-emit-token-metric", "cache-lookup-value", "cache-store-value", "cache-remove-value", "cors",
-        "check-header", "ip-filter", "trace",
+        "check-header", "ip-filter", "trace", "llm-semantic-cache-lookup", "azure-openai-semantic-cache-lookup",
+        "llm-semantic-cache-store", "azure-openai-semantic-cache-store",
     ]
 
     /// Runs one statement.
@@ -123,6 +124,10 @@ extension LocalGateway {
         case "llm-token-limit", "azure-openai-token-limit": try tokenLimit(element, policy, run)
         case "llm-emit-token-metric", "azure-openai-emit-token-metric": try emitTokenMetric(element, policy, run)
         case "cache-lookup-value", "cache-store-value", "cache-remove-value": try cacheValue(element, policy, run)
+        case "llm-semantic-cache-lookup", "azure-openai-semantic-cache-lookup":
+            try semanticCacheLookup(element, policy, run)
+        case "llm-semantic-cache-store", "azure-openai-semantic-cache-store":
+            try semanticCacheStore(element, policy, run)
         case "cors": try cors(element, policy, run)
         case "check-header": try checkHeader(element, policy, run)
         case "ip-filter": try ipFilter(element, policy, run)

@@ -66,6 +66,8 @@ final class PolicyRun: ExpressionHost {
     var response: ResponseState?
     var variables: [(String, ExpressionValue)] = []
     var backendID: String?
+    /// Left by a semantic-cache lookup that missed, for the store in `<outbound>`.
+    var semanticCacheMiss: SemanticCacheMiss?
     var lastError: PolicyFailure?
     var section = "inbound"
     var trace: [TraceEntry] = []

@@ -7,6 +7,11 @@ public struct ScenarioProblem: Error, Sendable, Hashable, CustomStringConvertibl
     public var location: String
     public var message: String
     public var description: String { "\(location): error: \(message)" }
+
+    public init(location: String, message: String) {
+        self.location = location
+        self.message = message
+    }
 }
 
 /// Reads `kind: GatewayTest` documents:
