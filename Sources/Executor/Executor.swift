@@ -28,39 +28,16 @@ public struct Executor: Sendable {
         events: @escaping @Sendable (ExecutionEvent) -> Void = { _ in }
     ) async -> ApplyReport {
         let changes = plan.changes
-        let ids = Set(changes.map(\.id))
-        let writes = Set(changes.filter { $0.action != .delete }.map(\.id))
-        // What each change waits for: its dependencies in the plan; deletes also wait for every write (a write
-        // may drop the last reference to what is deleted).
-        var waitsFor: [ResourceID: Set<ResourceID>] = [:]
-        for change in changes {
-            var needs = change.dependencies.intersection(ids)
-            if change.action == .delete { needs.formUnion(writes) }
-            needs.remove(change.id)
-            waitsFor[change.id] = needs
-        }
+        var schedule = ApplySchedule(changes)
         let locks = KeyedLocks()
         let servicePath = api.servicePath
-        var outcomes: [ResourceID: ChangeOutcome] = [:]
-        var pending = changes
         let clock = ContinuousClock()
 
-        await withTaskGroup(of: (ResourceChange, ChangeOutcome, Double).self) { group in
+        await withTaskGroup(of: (Int, ChangeOutcome, Double).self) { group in
             var running = 0
-            func launchReady() {
-                var still: [ResourceChange] = []
-                for change in pending {
-                    let needs = waitsFor[change.id] ?? []
-                    if let blocker = needs.first(where: { outcomes[$0] != nil && outcomes[$0] != .applied }) {
-                        let outcome = ChangeOutcome.skipped(because: blocker)
-                        outcomes[change.id] = outcome
-                        events(.finished(change, outcome, seconds: 0))
-                        continue
-                    }
-                    guard needs.allSatisfy({ outcomes[$0] == .applied }) else {
-                        still.append(change)
-                        continue
-                    }
+            func launch(_ ready: [Int]) {
+                for index in ready {
+                    let change = changes[index]
                     events(.started(change))
                     running += 1
                     let request = WriteRequest.make(
@@ -71,32 +48,25 @@ public struct Executor: Sendable {
                         let outcome = await perform(
                             request, lock: KeyedLocks.key(for: change, wholeKind: serializeAllNamedValues),
                             locks: locks)
-                        return (change, outcome, start.duration(to: clock.now).inSeconds)
+                        return (index, outcome, start.duration(to: clock.now).inSeconds)
                     }
                 }
-                pending = still
             }
-            // Skipping can make more changes decidable; repeat until nothing new is launched or skipped.
-            func settle() {
-                var before = -1
-                while before != pending.count {
-                    before = pending.count
-                    launchReady()
-                }
-            }
-            settle()
-            while running > 0, let (change, outcome, seconds) = await group.next() {
+            launch(schedule.initiallyReady())
+            while running > 0, let (index, outcome, seconds) = await group.next() {
                 running -= 1
-                outcomes[change.id] = outcome
-                events(.finished(change, outcome, seconds: seconds))
-                settle()
+                events(.finished(changes[index], outcome, seconds: seconds))
+                let next = schedule.finish(index, outcome)
+                for (skipped, outcome) in next.skipped { events(.finished(changes[skipped], outcome, seconds: 0)) }
+                launch(next.ready)
             }
         }
+        let outcomes = schedule.outcomes
         // Anything left waits on a cycle the planner should have refused; report it rather than hang.
-        for change in pending where outcomes[change.id] == nil {
-            outcomes[change.id] = .failed("not applied: its dependencies form a cycle")
-        }
-        return ApplyReport(outcomes: changes.map { ($0, outcomes[$0.id] ?? .failed("not applied")) })
+        return ApplyReport(
+            outcomes: changes.indices.map {
+                (changes[$0], outcomes[$0] ?? .failed("not applied: its dependencies form a cycle"))
+            })
     }
 
     private func perform(

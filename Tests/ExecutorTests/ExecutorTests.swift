@@ -106,6 +106,33 @@ import Testing
         #expect(report.applied == 1 && report.failed == 1 && report.skipped == 2)
     }
 
+    @Test func aFailedWriteSkipsEveryDeleteAndDeletesKeepTheirOwnOrder() async throws {
+        let broken = ResourceID(.namedValue, "broken")
+        let pool = ResourceID(.backend, "old-pool")
+        let member = ResourceID(.backend, "old-member")
+        let fine = ResourceID(.tag, "fine")
+        // The pool is deleted before the member it points to (the planner makes such a delete depend on the other).
+        let deletes = [Self.change(pool, .delete), Self.change(member, .delete, needs: [pool])]
+
+        let failing = RecordingAPI(failing: ["namedValues/broken"])
+        var plan = Plan(changes: [Self.change(broken), Self.change(fine)] + deletes)
+        var report = await Executor(api: failing).apply(plan, desired: Self.desired(plan.changes))
+        var outcomes = Dictionary(uniqueKeysWithValues: report.outcomes.map { ($0.change.id, $0.outcome) })
+        #expect(outcomes[fine] == .applied)
+        #expect(outcomes[pool] == .skipped(because: broken) && outcomes[member] == .skipped(because: broken))
+        #expect(!failing.started.contains { $0.hasPrefix("DELETE") }, "\(failing.started)")
+
+        let api = RecordingAPI()
+        plan = Plan(changes: deletes.reversed() + [Self.change(fine)])
+        report = await Executor(api: api).apply(plan, desired: Self.desired(plan.changes))
+        outcomes = Dictionary(uniqueKeysWithValues: report.outcomes.map { ($0.change.id, $0.outcome) })
+        #expect(report.succeeded)
+        let started = api.started
+        let poolIndex = try #require(started.firstIndex(of: "DELETE backends/old-pool"))
+        let memberIndex = try #require(started.firstIndex(of: "DELETE backends/old-member"))
+        #expect(started.first == "tags/fine" && poolIndex < memberIndex, "\(started)")
+    }
+
     @Test func writesToOneAPIAndItsChildrenNeverOverlap() async {
         let api = ResourceID(.api, "aoai")
         var changes = [Self.change(api)]

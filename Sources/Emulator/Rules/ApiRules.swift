@@ -112,10 +112,11 @@ struct ApiRules: EntityRules {
         let path = out["path"]?.stringValue?.lowercased() ?? ""
         let version = out["apiVersion"]?.stringValue ?? ""
         let versionSet = out["apiVersionSetId"]?.stringValue?.lowercased()
-        for other in store.state.all(kind: .apis) {
+        let lowercasedBase = base.lowercased()
+        for other in store.state.anyOrder(kind: .apis)
+        where (other.properties["path"]?.stringValue ?? "").lowercased() == path {
             let otherBase = EmulatorStore.splitApiName(other.name).base
-            guard otherBase.lowercased() != base.lowercased(),
-                (other.properties["path"]?.stringValue ?? "").lowercased() == path,
+            guard otherBase.lowercased() != lowercasedBase,
                 (other.properties["apiVersion"]?.stringValue ?? "") == version
             else { continue }
             if let versionSet, other.properties["apiVersionSetId"]?.stringValue?.lowercased() == versionSet,
