@@ -76,12 +76,17 @@ struct PhaseRecorder {
     func bound(_ phase: Phase, concurrency: Int) -> Double? {
         guard phase.total > 0 else { return nil }
         var bound = latency * Double(phase.total - phase.throttled) / Double(max(1, concurrency))
-        let counts: [RequestClass: Int] = [
+        var counts: [RequestClass: Int] = [
             .read: phase.byMethod["GET", default: 0] + phase.byMethod["HEAD", default: 0],
             .write: phase.byMethod["PUT", default: 0] + phase.byMethod["PATCH", default: 0]
                 + phase.byMethod["POST", default: 0],
             .delete: phase.byMethod["DELETE", default: 0],
         ]
+        // A 429 took no token: the bound counts only the requests ARM accepted. The phases that meet 429s (the
+        // baselines) are all of one class, the one with the most requests.
+        if phase.throttled > 0, let busiest = counts.max(by: { $0.value < $1.value })?.key {
+            counts[busiest, default: 0] -= phase.throttled
+        }
         for (requestClass, count) in counts {
             guard let bucket = buckets[requestClass] else { continue }
             bound = max(bound, max(0, Double(count) - bucket.capacity) / bucket.refillPerSecond)
