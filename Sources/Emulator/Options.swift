@@ -49,6 +49,8 @@ public struct EmulatorOptions: Sendable {
     public var oauthClients: [String: String]? = nil
     public var latency: LatencySpec? = nil
     public var faults: FaultSpec = FaultSpec()
+    /// `Retry-After` (seconds) sent with injected 429 and 503 answers; 0 lets tests retry at once.
+    public var faultRetryAfterSeconds: Int = 1
     public var seed: UInt64 = 0
     /// ARM token buckets per principal; `nil` disables throttling.
     public var throttling: ThrottlingSpec? = nil
@@ -61,6 +63,8 @@ public struct EmulatorOptions: Sendable {
     /// `Retry-After` (seconds) sent with 202 answers of pending long-running operations.
     public var asyncRetryAfterSeconds: Int = 1
     public var pageSize: Int = 100
+    /// Keep every request and its answer for ``RunningEmulator/requests()`` (tests only: it grows without bound).
+    public var recordRequests = false
 
     public init() {}
 
@@ -116,6 +120,9 @@ public struct FaultSpec: Sendable, Equatable {
         public enum Outcome: Sendable, Equatable {
             case status(Int)
             case drop
+            /// A write (PUT, PATCH, DELETE) is accepted as a long-running operation that never finishes: 202 with
+            /// a `Location` that answers 202 forever, and the write is not applied. Other methods never draw it.
+            case stuck
         }
         public var method: String?
         /// A service-relative path (`backends/b1`, case-insensitive) the rule is limited to; `nil` for all.
@@ -139,7 +146,8 @@ public struct FaultSpec: Sendable, Equatable {
 
     public init(rules: [Rule] = []) { self.rules = rules }
 
-    /// Parses `429=0.1,503=0.05,drop=0.02,PUT:503=0.2`; `PUT:400@backends/b1=1` limits a rule to one entity.
+    /// Parses `429=0.1,503=0.05,drop=0.02,stuck=0.01,PUT:503=0.2`; `PUT:400@backends/b1=1` limits a rule to one
+    /// entity.
     public init(parsing text: String) throws {
         var rules: [Rule] = []
         for item in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) })
@@ -147,7 +155,8 @@ public struct FaultSpec: Sendable, Equatable {
             let pair = item.split(separator: "=", omittingEmptySubsequences: false).map(String.init)
             guard pair.count == 2, let probability = Double(pair[1]), (0...1).contains(probability) else {
                 throw EmulatorSpecError(
-                    "invalid fault '\(item)': expected [METHOD:]STATUS[@PATH]=FRACTION or drop[@PATH]=FRACTION")
+                    "invalid fault '\(item)': expected [METHOD:]STATUS[@PATH]=FRACTION, drop[@PATH]=FRACTION or "
+                        + "stuck[@PATH]=FRACTION")
             }
             var key = pair[0]
             var method: String?
@@ -167,10 +176,13 @@ public struct FaultSpec: Sendable, Equatable {
             let outcome: Rule.Outcome
             if key.lowercased() == "drop" {
                 outcome = .drop
+            } else if key.lowercased() == "stuck" {
+                outcome = .stuck
             } else if let status = Int(key), (400...599).contains(status) {
                 outcome = .status(status)
             } else {
-                throw EmulatorSpecError("invalid fault '\(item)': '\(key)' is neither a 4xx/5xx status nor 'drop'")
+                throw EmulatorSpecError(
+                    "invalid fault '\(item)': '\(key)' is neither a 4xx/5xx status nor 'drop' or 'stuck'")
             }
             rules.append(Rule(method: method, path: path, outcome: outcome, probability: probability))
         }

@@ -18,10 +18,15 @@ extension EmulatorStore {
             throttled.headers.append(contentsOf: limit.headers)
             return throttled
         }
-        if var fault = faults.fault(method: request.method, path: segments.joined(separator: "/")) {
+        switch faults.fault(method: request.method, path: segments.joined(separator: "/")) {
+        case .response(var fault):
             stats.faultsInjected += 1
             fault.headers.append(contentsOf: limit.headers)
             return fault
+        case .stuck:
+            stats.faultsInjected += 1
+            return neverFinishingOperation(request, path: segments.joined(separator: "/"), headers: limit.headers)
+        case nil: break
         }
         var response: EmuResponse
         do throws(ARMError) {
