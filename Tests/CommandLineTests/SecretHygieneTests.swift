@@ -63,6 +63,16 @@ import Testing
 
         """
 
+    /// Writes `files` (paths relative to `root`).
+    static func write(_ files: [String: String], to root: URL) throws {
+        for (path, text) in files {
+            let url = root.appendingPathComponent(path)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+        }
+    }
+
     /// Every leak of any secret in `text`, named by where it was found.
     static func leaks(in text: String, at place: String, except allowed: [SecretForms] = []) -> [String] {
         all.filter { secret in !allowed.contains { $0.value == secret.value } }.compactMap { secret in
@@ -93,12 +103,7 @@ import Testing
             """,
             "resources/all.yaml": Self.manifests, "secrets/nv-file.txt": Self.fileValue.value + "\n",
         ]
-        for (path, text) in files {
-            let url = root.appendingPathComponent(path)
-            try FileManager.default.createDirectory(
-                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try text.write(to: url, atomically: true, encoding: .utf8)
-        }
+        try Self.write(files, to: root)
         var environment = [
             "APIMSYNC_TOKEN": Self.token.value, "AZURE_CLIENT_SECRET": Self.clientSecret.value,
             "AZURE_CLIENT_ID": "00000000-0000-0000-0000-00000000c11e", "HYGIENE_NAMED_VALUE": Self.namedValue.value,
@@ -183,5 +188,88 @@ import Testing
         #expect(leaks.isEmpty, "\(leaks.joined(separator: "\n"))")
         // The scan saw the secrets where they belong: it would have seen them anywhere else.
         #expect(delivered == ["nv-env", "nv-env (rotated)", "nv-file", "caches/westeurope"])
+    }
+
+    /// A service principal: the client secret goes only into the token request's body, the issued token only into
+    /// `Authorization`; a wrong secret is refused without either appearing in the error.
+    @Test func aClientSecretStaysInItsTokenRequest() async throws {
+        try #require(TestPaths.binaryIsBuilt, "build the executable first (swift build)")
+        let clientID = "00000000-0000-0000-0000-00000000c11e"
+        let wrong = SecretForms(name: "a wrong client secret", value: "cs-Wr0ng/Secret+Value==&x-55aa")
+        var options = EmulatorOptions()
+        options.oauthClients = [clientID: Self.clientSecret.value]
+        options.recordRequests = true
+        let emulator = try await EmulatorServer.start(options)
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("apimsync-hygiene-sp-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: root) }
+        try Self.write(
+            [
+                "apimsync.yaml": """
+                apiVersion: apimsync/v1
+                kind: Config
+                spec:
+                  resources: [resources]
+                  environments:
+                    sp:
+                      target:
+                        subscriptionId: \(options.subscriptionId)
+                        resourceGroup: \(options.resourceGroup)
+                        service: \(options.serviceName)
+                        cloud: { resourceManager: "\(emulator.baseURL)", authority: "\(emulator.baseURL)" }
+                        auth: clientSecret
+
+                """,
+                "resources/all.yaml": Self.manifests, "secrets/nv-file.txt": Self.fileValue.value + "\n",
+            ], to: root)
+        let config = root.appendingPathComponent("apimsync.yaml").path
+        var environment = [
+            "AZURE_TENANT_ID": "11111111-2222-3333-4444-555555555555", "AZURE_CLIENT_ID": clientID,
+            "AZURE_CLIENT_SECRET": Self.clientSecret.value, "HYGIENE_NAMED_VALUE": Self.namedValue.value,
+            "HYGIENE_REDIS": Self.redis.value,
+        ]
+        var outputs: [(String, String)] = []
+        for arguments in [["plan", "-o", "json"], ["apply", "--auto-approve"], ["plan", "--check-secrets"]] {
+            let result = try await ChildProcess.apimsync(
+                arguments + ["--config", config], environment: environment, directory: root)
+            #expect(result.status == 0, "\(arguments): \(result.output)")
+            outputs.append((arguments.joined(separator: " "), result.output))
+        }
+        environment["AZURE_CLIENT_SECRET"] = wrong.value
+        let refused = try await ChildProcess.apimsync(
+            ["plan", "--config", config], environment: environment, directory: root)
+        #expect(refused.status == 1)
+        #expect(refused.output.contains("invalid_client"), "\(refused.output)")
+        outputs.append(("plan with a wrong client secret", refused.output))
+
+        let requests = await emulator.requests()
+        try await emulator.shutdown()
+        let issued = requests.compactMap { exchange -> SecretForms? in
+            guard exchange.path.hasSuffix("/oauth2/v2.0/token"),
+                let token = try? JSONValue.parse(Array(exchange.responseBody.utf8))["access_token"]?.stringValue
+            else { return nil }
+            return SecretForms(name: "the issued access token", value: token)
+        }
+        #expect(!issued.isEmpty, "a token was requested")
+        #expect(
+            requests.contains {
+                $0.path.hasSuffix("/oauth2/v2.0/token") && Self.clientSecret.found(in: $0.body) != nil
+            }, "the scan would see the client secret: it is in the token request")
+        let secrets = [Self.clientSecret, wrong] + issued
+        var leaks: [String] = []
+        func scan(_ text: String, at place: String) {
+            for secret in secrets {
+                if let form = secret.found(in: text) { leaks.append("\(secret.name) in \(place) (\(form))") }
+            }
+        }
+        for (command, output) in outputs { scan(output, at: "apimsync \(command)") }
+        for exchange in requests {
+            let place = "\(exchange.method) \(exchange.path)"
+            scan(exchange.path + "?" + exchange.query, at: "the URL of \(place)")
+            for (name, value) in exchange.headers where name != "authorization" {
+                scan(value, at: "\(name) of \(place)")
+            }
+            if !exchange.path.hasSuffix("/oauth2/v2.0/token") { scan(exchange.body, at: "the body of \(place)") }
+        }
+        #expect(leaks.isEmpty, "\(leaks.joined(separator: "\n"))")
     }
 }

@@ -13,12 +13,18 @@ public struct SecretForms: Sendable {
         var forms: Set<String> = [value]
         let json = String(decoding: (try? JSONEncoder().encode(value)) ?? Data(), as: UTF8.self)
         forms.insert(String(json.dropFirst().dropLast()))
-        for allowed in [CharacterSet.alphanumerics, .urlPathAllowed, .urlQueryAllowed, .urlHostAllowed] {
-            if let encoded = value.addingPercentEncoding(withAllowedCharacters: allowed) { forms.insert(encoded) }
-        }
-        if let form = value.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: " ")))
-        {
-            forms.insert(form.replacingOccurrences(of: " ", with: "+"))
+        // RFC 3986's unreserved characters, which every encoder leaves alone.
+        let unreserved = CharacterSet(
+            charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
+        for allowed in [unreserved, .alphanumerics, .urlPathAllowed, .urlQueryAllowed, .urlHostAllowed] {
+            if let encoded = value.addingPercentEncoding(withAllowedCharacters: allowed) {
+                forms.insert(encoded)
+                forms.insert(encoded.lowercasedPercentEscapes)
+            }
+            // Forms (application/x-www-form-urlencoded) write a space as `+`.
+            if let form = value.addingPercentEncoding(withAllowedCharacters: allowed.union(.init(charactersIn: " "))) {
+                forms.insert(form.replacingOccurrences(of: " ", with: "+"))
+            }
         }
         for offset in 0..<3 {
             let encoded = (Data(repeating: 0x20, count: offset) + Data(value.utf8)).base64EncodedString()
@@ -34,4 +40,24 @@ public struct SecretForms: Sendable {
 
     /// The first form of the secret found in `text`, or `nil`.
     public func found(in text: String) -> String? { forms.first { text.contains($0) } }
+}
+
+extension String {
+    /// `%2F` → `%2f`: some encoders write lower-case hex digits.
+    fileprivate var lowercasedPercentEscapes: String {
+        var result = ""
+        var pending = 0
+        for character in self {
+            if character == "%" {
+                pending = 2
+                result.append(character)
+            } else if pending > 0 {
+                pending -= 1
+                result += character.lowercased()
+            } else {
+                result.append(character)
+            }
+        }
+        return result
+    }
 }
