@@ -70,6 +70,37 @@ import Testing
         await lab.shutdown()
     }
 
+    /// The controller stalls on a guarded plan and says why in `/status`; APIM is not written.
+    @Test func theControllerStallsOnAGuardedPlanAndSaysWhy() async throws {
+        let lab = try await Self.appliedLab()
+        let folder = URL(fileURLWithPath: lab.configPath).deletingLastPathComponent().appendingPathComponent(
+            "resources")
+        for file in try FileManager.default.contentsOfDirectory(atPath: folder.path) {
+            try FileManager.default.removeItem(at: folder.appendingPathComponent(file))
+        }
+        let writes = await Self.mutations(lab.emulator)
+        let controller = try ChildProcess.start(
+            TestPaths.binary,
+            [
+                "controller", "--config", lab.configPath, "--env", "ci", "--interval", "1h", "--listen",
+                "127.0.0.1:0", "--log-format", "json", "--allow-mass-delete",
+            ], environment: Self.environment)
+        var port: Int?
+        try await Eventually.waitUntil {
+            port = controller.outputSoFar().firstMatch(of: /listening on 127\.0\.0\.1:(\d+)/).flatMap { Int($0.1) }
+            return port != nil && controller.outputSoFar().contains("cycle finished")
+        }
+        let status = try await TestTools.get("http://127.0.0.1:\(try #require(port))/status")
+        controller.process.terminate()
+        let output = await controller.finished().output
+        let json = try JSONValue.parse(status.body)
+        #expect(json["phase"]?.stringValue == "Stalled", "\(json.serialized())")
+        #expect(json.serialized().contains("holds no manifests"), "\(json.serialized())")
+        #expect(output.contains("holds no manifests"), "\(output)")
+        #expect(await Self.mutations(lab.emulator) == writes, "nothing written")
+        await lab.shutdown()
+    }
+
     @Test func moreDeletesThanMaxDeletesNeedAllowMassDelete() async throws {
         let lab = try await Self.appliedLab()
         try lab.edit("apimsync.yaml", replacing: "maxDeletes: 10", with: "maxDeletes: 2")
