@@ -31,6 +31,15 @@ import Testing
         return lab
     }
 
+    /// Removes every manifest from the lab's `resources` folder, as a bad merge might; the folder stays.
+    static func emptyResourceFolder(of lab: LabHarness) throws {
+        let folder = URL(fileURLWithPath: lab.configPath).deletingLastPathComponent().appendingPathComponent(
+            "resources")
+        for file in try FileManager.default.contentsOfDirectory(atPath: folder.path) {
+            try FileManager.default.removeItem(at: folder.appendingPathComponent(file))
+        }
+    }
+
     /// PUT, PATCH and DELETE requests served so far (reads by POST, such as `listValue`, are not counted).
     static func mutations(_ emulator: RunningEmulator) async -> Int {
         let methods = await emulator.stats().byMethod
@@ -50,11 +59,7 @@ import Testing
 
     @Test func anEmptiedResourceFolderDeletesNothing() async throws {
         let lab = try await Self.appliedLab()
-        let folder = URL(fileURLWithPath: lab.configPath).deletingLastPathComponent().appendingPathComponent(
-            "resources")
-        for file in try FileManager.default.contentsOfDirectory(atPath: folder.path) {
-            try FileManager.default.removeItem(at: folder.appendingPathComponent(file))
-        }
+        try Self.emptyResourceFolder(of: lab)
         let writes = await Self.mutations(lab.emulator)
         for format in ["text", "markdown", "json"] {
             let plan = try await Self.apimsync(["plan", "--config", lab.configPath, "--env", "ci", "-o", format])
@@ -73,11 +78,7 @@ import Testing
     /// The controller stalls on a guarded plan and says why in `/status`; APIM is not written.
     @Test func theControllerStallsOnAGuardedPlanAndSaysWhy() async throws {
         let lab = try await Self.appliedLab()
-        let folder = URL(fileURLWithPath: lab.configPath).deletingLastPathComponent().appendingPathComponent(
-            "resources")
-        for file in try FileManager.default.contentsOfDirectory(atPath: folder.path) {
-            try FileManager.default.removeItem(at: folder.appendingPathComponent(file))
-        }
+        try Self.emptyResourceFolder(of: lab)
         let writes = await Self.mutations(lab.emulator)
         let controller = try ChildProcess.start(
             TestPaths.binary,
