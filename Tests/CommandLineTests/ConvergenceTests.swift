@@ -7,14 +7,15 @@ import TestSupport
 import Testing
 
 /// Convergence under ARM's faults: with a fifth of all requests failing (429 with `Retry-After`, 500, 503, dropped
-/// connections, 409 `PessimisticConcurrencyConflict`, 412, long-running operations that never finish) and an edit
+/// connections before and after the request took effect, 409 `PessimisticConcurrencyConflict`, 412, long-running
+/// operations that never finish) and an edit
 /// made by someone else between plan and apply, repeated `apply` runs of the lab reach `No changes.` within six
 /// runs, and the emulator then holds exactly what a fault-free apply leaves: the desired resources, the untouched
 /// unmanaged ones, nothing twice, and nothing outside the ownership scope deleted. Seeded, so a failure
 /// reproduces; bounded in time by a client that gives up quickly.
 @Suite(.serialized) struct ConvergenceTests {
-    /// 17 % of every request, 27 % of PUTs.
-    static let faults = "429=0.05,500=0.04,503=0.04,drop=0.04,PUT:409=0.04,PUT:412=0.03,stuck=0.03"
+    /// 18 % of every request, 28 % of PUTs.
+    static let faults = "429=0.05,500=0.04,503=0.04,drop=0.03,lost=0.02,PUT:409=0.04,PUT:412=0.03,stuck=0.03"
     static let maxRuns = 6
 
     /// Resources outside prune's `owns` (or protected) put in APIM by hand: they must survive every run untouched.

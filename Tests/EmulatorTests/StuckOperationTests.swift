@@ -30,6 +30,15 @@ import Testing
         }
     }
 
+    @Test func aLostAnswerLeavesTheWriteApplied() async throws {
+        let lost = try FaultSpec(parsing: "PUT:lost@tags/t1=1")
+        try await withEmulator({ $0.faults = lost }) { arm in
+            _ = try? await arm.put("tags/t1", ["displayName": "T1"])
+            let status = try await arm.call(.get, "tags/t1").status
+            #expect(status == 200, "applied although its answer was lost")
+        }
+    }
+
     @Test func injectedThrottlingSaysWhenToRetry() async throws {
         let throttling = try FaultSpec(parsing: "GET:429@tags=1,GET:503@groups=1")
         try await withEmulator({

@@ -18,6 +18,8 @@ struct FaultInjector: Sendable {
         case response(EmuResponse)
         /// Accept the write as a long-running operation that never finishes, without applying it.
         case stuck
+        /// Apply the request, then drop the connection instead of answering.
+        case lost
     }
 
     /// The injected answer for `method` on the service-relative `path`, if the draw hits a rule.
@@ -38,6 +40,8 @@ struct FaultInjector: Sendable {
                 return .response(.error(error(status)))
             case .stuck:
                 return .stuck
+            case .lost:
+                return .lost
             }
         }
         return nil

@@ -18,6 +18,7 @@ extension EmulatorStore {
             throttled.headers.append(contentsOf: limit.headers)
             return throttled
         }
+        var lost = false
         switch faults.fault(method: request.method, path: segments.joined(separator: "/")) {
         case .response(var fault):
             stats.faultsInjected += 1
@@ -26,6 +27,9 @@ extension EmulatorStore {
         case .stuck:
             stats.faultsInjected += 1
             return neverFinishingOperation(request, path: segments.joined(separator: "/"), headers: limit.headers)
+        case .lost:
+            stats.faultsInjected += 1
+            lost = true
         case nil: break
         }
         var response: EmuResponse
@@ -52,6 +56,7 @@ extension EmulatorStore {
         if let stateFile, ["PUT", "PATCH", "DELETE", "POST"].contains(request.method), response.status < 300 {
             stateFile.save(state)
         }
+        response.drop = response.drop || lost
         return response
     }
 
