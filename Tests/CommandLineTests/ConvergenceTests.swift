@@ -127,6 +127,33 @@ import Testing
         #expect(!actual.keys.contains { $0.lowercased() == Self.stale.armPath.lowercased() }, "\(Self.stale) pruned")
     }
 
+    /// The same through the real binary, with its production retry policy: repeated `apimsync apply` runs print
+    /// `No changes.` within six runs. (No `stuck` fault here: the binary waits for a long-running operation for
+    /// up to 30 minutes, as it should against Azure.)
+    @Test func theBinaryConvergesUnderFaults() async throws {
+        try #require(TestPaths.binaryIsBuilt, "build the executable first (swift build)")
+        var options = EmulatorOptions()
+        options.faults = try FaultSpec(parsing: "429=0.05,503=0.04,500=0.03,drop=0.03,lost=0.02,PUT:409=0.04")
+        options.faultRetryAfterSeconds = 0
+        options.seed = 5
+        let lab = try await LabHarness(repository: "", options: options)
+        try lab.addEndpointEnvironment()
+        var outputs: [String] = []
+        for _ in 1...Self.maxRuns {
+            let run = try await ChildProcess.apimsync(
+                ["apply", "--config", lab.configPath, "--env", "ci", "--auto-approve"],
+                environment: [
+                    "APIMSYNC_TOKEN": EmulatorHarness.token,
+                    "APPINSIGHTS_CONNECTION_STRING": "InstrumentationKey=00000000-0000-0000-0000-000000000000",
+                ])
+            outputs.append(run.output)
+            if run.status == 0, run.output.contains("No changes.") { break }
+        }
+        #expect(outputs.last?.contains("No changes.") == true, "\(outputs.joined(separator: "\n---\n"))")
+        #expect(await lab.emulator.stats().faultsInjected > 0)
+        await lab.shutdown()
+    }
+
     /// Entity keys with the count of each; names APIM generates (24 hex digits, such as the named value a logger's
     /// credentials are moved into) depend on the order of requests, so they count under one name per collection.
     static func census(_ keys: some Collection<String>) -> [String: Int] {
