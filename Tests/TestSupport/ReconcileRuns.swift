@@ -58,14 +58,15 @@ public struct ReconcileRuns: Sendable {
     }
 
     /// A client for `emulator` that gives up quickly: `attempts` tries per request with millisecond backoff,
-    /// and long-running operations abandoned after `operationTimeout` seconds.
+    /// and long-running operations abandoned after `operationTimeout` seconds (generous request timeouts, so a
+    /// loaded machine slows it down rather than failing it).
     public static func client(
         for emulator: RunningEmulator, attempts: Int, operationTimeout: Double = 0.3, apiVersion: String? = nil
     ) throws -> ARMClient {
         let options = EmulatorOptions()
         let retry = RetryPolicy(
-            maxAttempts: attempts, maxElapsedSeconds: 5, baseDelaySeconds: 0.002, maxDelaySeconds: 0.01,
-            defaultThrottleDelaySeconds: 0.01, requestTimeoutSeconds: 5)
+            maxAttempts: attempts, maxElapsedSeconds: 60, baseDelaySeconds: 0.002, maxDelaySeconds: 0.01,
+            defaultThrottleDelaySeconds: 0.01, requestTimeoutSeconds: 30)
         var configuration = ARMClientConfiguration(
             resourceManagerURL: emulator.baseURL, subscriptionID: options.subscriptionId,
             resourceGroup: options.resourceGroup, serviceName: options.serviceName, retry: retry,
