@@ -35,7 +35,7 @@ struct ApplyCommand: AsyncParsableCommand {
         help: "Compare secret named values by SHA-256 of their live value, so a changed secret is re-sent.")
     var checkSecrets = true
 
-    @Flag(name: .long, help: "Allow deleting more than prune.maxDeletes.")
+    @Flag(name: .long, help: "Allow deleting more than prune.maxDeletes, or every resource of a kind.")
     var allowMassDelete = false
 
     @Option(help: "Concurrent requests to APIM.")

@@ -53,7 +53,7 @@ struct ControllerCommand: AsyncParsableCommand {
         help: "Compare secret named values by SHA-256 of their live value, so a changed secret is re-sent.")
     var checkSecrets = true
 
-    @Flag(name: .long, help: "Allow a cycle to delete more than prune.maxDeletes.")
+    @Flag(name: .long, help: "Allow a cycle to delete more than prune.maxDeletes, or every resource of a kind.")
     var allowMassDelete = false
 
     @Option(help: "Concurrent requests to APIM.")

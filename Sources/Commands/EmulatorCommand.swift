@@ -56,7 +56,8 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Option(name: .customLong("latency-ms"), help: "Injected latency: MEAN or MEAN:JITTER in milliseconds.")
     var latency: String?
 
-    @Option(help: "Injected faults, e.g. 429=0.1,503=0.05,drop=0.02,PUT:503=0.2.")
+    @Option(
+        help: "Injected faults, e.g. 429=0.1,503=0.05,drop=0.02,PUT:503=0.2; drop, stuck and lost instead of a status.")
     var faults: String?
 
     @Option(help: "Seed of the fault and latency generator.")

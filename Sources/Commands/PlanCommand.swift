@@ -46,7 +46,7 @@ struct PlanCommand: AsyncParsableCommand {
         help: "Compare secret named values by SHA-256 of their live value (listValue, which ARM counts as a write).")
     var checkSecrets = false
 
-    @Flag(name: .long, help: "Allow a plan to delete more than prune.maxDeletes.")
+    @Flag(name: .long, help: "Allow a plan to delete more than prune.maxDeletes, or every resource of a kind.")
     var allowMassDelete = false
 
     @Option(help: "Concurrent requests to APIM.")

@@ -21,7 +21,9 @@ import Foundation
 /// - Behaviours taken from observed APIM answers (GitHub issues) rather than the swagger are marked where they
 ///   are implemented; wording that could not be verified is said to be so in a comment.
 /// - Fault `drop`: the connection is closed before any byte of a response is written (the request is not
-///   applied). Faults and 429s are decided before a request is applied, so every success is applied once.
+///   applied). Faults and 429s are decided before a request is applied, so every success is applied once — except
+///   fault `lost`, which applies the request and then drops the answer, and `stuck`, which accepts a write as a
+///   long-running operation that never finishes and does not apply it.
 public enum EmulatorInfo {
     /// The GA api-version (the newest stable one); `apiVersions` lists every version served.
     public static let apiVersion = "2024-05-01"
@@ -49,6 +51,8 @@ public struct EmulatorOptions: Sendable {
     public var oauthClients: [String: String]? = nil
     public var latency: LatencySpec? = nil
     public var faults: FaultSpec = FaultSpec()
+    /// `Retry-After` (seconds) sent with injected 429 and 503 answers; 0 lets tests retry at once.
+    public var faultRetryAfterSeconds: Int = 1
     public var seed: UInt64 = 0
     /// ARM token buckets per principal; `nil` disables throttling.
     public var throttling: ThrottlingSpec? = nil
@@ -61,6 +65,8 @@ public struct EmulatorOptions: Sendable {
     /// `Retry-After` (seconds) sent with 202 answers of pending long-running operations.
     public var asyncRetryAfterSeconds: Int = 1
     public var pageSize: Int = 100
+    /// Keep every request and its answer for ``RunningEmulator/requests()`` (tests only: it grows without bound).
+    public var recordRequests = false
 
     public init() {}
 
@@ -116,6 +122,12 @@ public struct FaultSpec: Sendable, Equatable {
         public enum Outcome: Sendable, Equatable {
             case status(Int)
             case drop
+            /// A write (PUT, PATCH, DELETE) is accepted as a long-running operation that never finishes: 202 with
+            /// a `Location` that answers 202 forever, and the write is not applied. Other methods never draw it.
+            case stuck
+            /// The request is applied, then the connection is closed before the answer is written: the client
+            /// cannot tell whether it took effect.
+            case lost
         }
         public var method: String?
         /// A service-relative path (`backends/b1`, case-insensitive) the rule is limited to; `nil` for all.
@@ -139,7 +151,8 @@ public struct FaultSpec: Sendable, Equatable {
 
     public init(rules: [Rule] = []) { self.rules = rules }
 
-    /// Parses `429=0.1,503=0.05,drop=0.02,PUT:503=0.2`; `PUT:400@backends/b1=1` limits a rule to one entity.
+    /// Parses `429=0.1,503=0.05,drop=0.02,stuck=0.01,lost=0.01,PUT:503=0.2`; `PUT:400@backends/b1=1` limits a rule to one
+    /// entity.
     public init(parsing text: String) throws {
         var rules: [Rule] = []
         for item in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) })
@@ -147,7 +160,8 @@ public struct FaultSpec: Sendable, Equatable {
             let pair = item.split(separator: "=", omittingEmptySubsequences: false).map(String.init)
             guard pair.count == 2, let probability = Double(pair[1]), (0...1).contains(probability) else {
                 throw EmulatorSpecError(
-                    "invalid fault '\(item)': expected [METHOD:]STATUS[@PATH]=FRACTION or drop[@PATH]=FRACTION")
+                    "invalid fault '\(item)': expected [METHOD:]STATUS[@PATH]=FRACTION, or drop, stuck or lost "
+                        + "instead of STATUS")
             }
             var key = pair[0]
             var method: String?
@@ -167,10 +181,15 @@ public struct FaultSpec: Sendable, Equatable {
             let outcome: Rule.Outcome
             if key.lowercased() == "drop" {
                 outcome = .drop
+            } else if key.lowercased() == "stuck" {
+                outcome = .stuck
+            } else if key.lowercased() == "lost" {
+                outcome = .lost
             } else if let status = Int(key), (400...599).contains(status) {
                 outcome = .status(status)
             } else {
-                throw EmulatorSpecError("invalid fault '\(item)': '\(key)' is neither a 4xx/5xx status nor 'drop'")
+                throw EmulatorSpecError(
+                    "invalid fault '\(item)': '\(key)' is neither a 4xx/5xx status nor 'drop', 'stuck' or 'lost'")
             }
             rules.append(Rule(method: method, path: path, outcome: outcome, probability: probability))
         }

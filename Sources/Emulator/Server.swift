@@ -109,6 +109,10 @@ public final class RunningEmulator: Sendable {
     /// The state as applied so far, for a data plane beside the emulator.
     public var liveState: EmulatorLiveState { EmulatorLiveState(store: store) }
 
+    /// The requests answered so far and their answers, oldest first (empty unless
+    /// ``EmulatorOptions/recordRequests`` is set).
+    public func requests() async -> [EmulatorExchange] { await store.recordedRequests() }
+
     /// Back to a fresh developer-SKU service (and zero counters).
     public func reset() async { await store.reset() }
 

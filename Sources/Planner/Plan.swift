@@ -14,7 +14,7 @@ public struct Plan: Sendable, Hashable {
     public var unmanaged: [ResourceID]
     /// Resources annotated `skip` whose live state differs (reported, never written).
     public var skipped: [ResourceChange]
-    /// Problems that stop the plan from being applied (a mass delete over `maxDeletes`, a dependency cycle).
+    /// Problems that stop the plan from being applied (a ``PruneGuards`` guard, a dependency cycle, a missing secret).
     public var blockers: [String]
     /// Notes for the reader (a kind that could not be read, secrets not compared).
     public var notes: [String]

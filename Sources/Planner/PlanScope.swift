@@ -7,13 +7,18 @@ public struct PlanScope: Sendable, Hashable {
     public var allowMassDelete: Bool
     /// Kinds whose live listing failed or was not read: nothing of these kinds is pruned.
     public var incompleteKinds: Set<ResourceKind>
+    /// Entries of `spec.resources` (and the environment's `resources`) that exist but yielded no manifest: a plan
+    /// that would delete anything then stops (see ``PruneGuards``).
+    public var emptyResourceFolders: [String]
 
     public init(
-        prune: PruneSettings = PruneSettings(), allowMassDelete: Bool = false, incompleteKinds: Set<ResourceKind> = []
+        prune: PruneSettings = PruneSettings(), allowMassDelete: Bool = false, incompleteKinds: Set<ResourceKind> = [],
+        emptyResourceFolders: [String] = []
     ) {
         self.prune = prune
         self.allowMassDelete = allowMassDelete
         self.incompleteKinds = incompleteKinds
+        self.emptyResourceFolders = emptyResourceFolders
     }
 }
 

@@ -81,11 +81,7 @@ public enum Planner {
         }
 
         let deletes = pruneDecisions(desired: desired, live: live, scope: scope, plan: &plan)
-        if deletes.count > scope.prune.maxDeletes, !scope.allowMassDelete {
-            plan.blockers.append(
-                "the plan deletes \(deletes.count) resources, more than prune.maxDeletes (\(scope.prune.maxDeletes)); "
-                    + "nothing will be written unless --allow-mass-delete is given")
-        }
+        plan.blockers += PruneGuards.blockers(deletes: deletes, desired: desired, live: live, scope: scope)
         let ordered = DependencyOrder.order(writes: writes, deletes: deletes, live: live)
         plan.changes = ordered.changes
         plan.blockers += ordered.blockers

@@ -114,7 +114,9 @@ public struct ReconcileUseCase: Sendable {
         var plan = Planner.plan(
             desired: loaded.desired, live: live.state,
             scope: PlanScope(
-                prune: config.prune, allowMassDelete: options.allowMassDelete, incompleteKinds: live.incompleteKinds),
+                prune: config.prune, allowMassDelete: options.allowMassDelete, incompleteKinds: live.incompleteKinds,
+                emptyResourceFolders: ResourceFolders.empty(
+                    loaded.result, environment: loaded.environment, configPath: configPath)),
             secrets: digests)
         plan.target = target
         if options.withETags {

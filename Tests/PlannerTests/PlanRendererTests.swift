@@ -27,7 +27,8 @@ import Testing
         if let generated { desired.insert(generated) }
         return Planner.plan(
             desired: desired, live: live,
-            scope: PlanScope(prune: PruneSettings(enabled: true, maxDeletes: 5, owns: ["tags/*"])))
+            scope: PlanScope(
+                prune: PruneSettings(enabled: true, maxDeletes: 5, owns: ["tags/*"]), allowMassDelete: true))
     }
 
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(

@@ -18,10 +18,19 @@ extension EmulatorStore {
             throttled.headers.append(contentsOf: limit.headers)
             return throttled
         }
-        if var fault = faults.fault(method: request.method, path: segments.joined(separator: "/")) {
+        var lost = false
+        switch faults.fault(method: request.method, path: segments.joined(separator: "/")) {
+        case .response(var fault):
             stats.faultsInjected += 1
             fault.headers.append(contentsOf: limit.headers)
             return fault
+        case .stuck:
+            stats.faultsInjected += 1
+            return neverFinishingOperation(request, path: segments.joined(separator: "/"), headers: limit.headers)
+        case .lost:
+            stats.faultsInjected += 1
+            lost = true
+        case nil: break
         }
         var response: EmuResponse
         do throws(ARMError) {
@@ -47,6 +56,7 @@ extension EmulatorStore {
         if let stateFile, ["PUT", "PATCH", "DELETE", "POST"].contains(request.method), response.status < 300 {
             stateFile.save(state)
         }
+        response.drop = response.drop || lost
         return response
     }
 

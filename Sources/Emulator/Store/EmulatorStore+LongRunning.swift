@@ -23,6 +23,28 @@ extension EmulatorStore {
         ] + (operations.isForcingPolls ? [("Retry-After", String(options.asyncRetryAfterSeconds))] : [])
     }
 
+    /// The answer to a write drawn by a `stuck` fault: 202 and an operation that stays pending forever (its polls
+    /// answer 202 and `InProgress`); the write itself is not applied, as when ARM loses an operation.
+    func neverFinishingOperation(_ request: EmuRequest, path: String, headers: [(String, String)]) -> EmuResponse {
+        let id = hexId()
+        operations.start(
+            LongRunningOperations.Operation(
+                id: id, remainingPolls: Int.max, resourceKey: nil, externalPath: path, finalStatus: 200,
+                apiLock: nil, isDelete: request.method == "DELETE"))
+        let base = request.origin + servicePath
+        let version = request.queryValue("api-version") ?? EmulatorInfo.apiVersion
+        return .empty(
+            202,
+            headers: headers + [
+                (
+                    "Location",
+                    "\(base)/\(Self.percentEncodePath(path))?api-version=\(version)&asyncId=\(id)&asyncCode=200"
+                ),
+                ("Azure-AsyncOperation", "\(base)/tenant/operationResults/\(id)?api-version=\(version)"),
+                ("Retry-After", String(options.asyncRetryAfterSeconds)),
+            ])
+    }
+
     /// A GET of a `Location` URL: 202 while pending, then the resource with the operation's final status.
     func poll(_ id: String, _ request: EmuRequest) -> EmuResponse {
         guard let operation = operations.operation(id) else { return .empty(404) }

@@ -19,6 +19,8 @@ actor EmulatorStore {
     private var latencyRandom: SeededGenerator
     var idRandom: SeededGenerator
     var stats = EmulatorStats()
+    /// Every exchange, when `options.recordRequests` is set.
+    var requestLog: [EmulatorExchange] = []
     /// The api-version of the request being handled (reads at an older version than a write hide newer members).
     var requestVersion: APIVersion = .ga
     /// API exports by link token (`/_emulator/exports/<token>`), until they expire.
@@ -29,7 +31,8 @@ actor EmulatorStore {
         self.servicePath = options.servicePath
         self.authenticator = Authenticator(expectedToken: options.token)
         self.buckets = TokenBuckets(spec: options.throttling)
-        self.faults = FaultInjector(spec: options.faults, seed: options.seed)
+        self.faults = FaultInjector(
+            spec: options.faults, seed: options.seed, retryAfterSeconds: options.faultRetryAfterSeconds)
         self.operations = LongRunningOperations(polls: options.asyncPolls)
         self.latencyRandom = SeededGenerator(seed: options.seed ^ 0x1A7E_5C1)
         self.idRandom = SeededGenerator(seed: options.seed ^ 0x5EED_1D5)
@@ -59,7 +62,8 @@ actor EmulatorStore {
     func reset() {
         state = Self.freshState(options)
         buckets = TokenBuckets(spec: options.throttling)
-        faults = FaultInjector(spec: options.faults, seed: options.seed)
+        faults = FaultInjector(
+            spec: options.faults, seed: options.seed, retryAfterSeconds: options.faultRetryAfterSeconds)
         operations = LongRunningOperations(polls: options.asyncPolls)
         latencyRandom = SeededGenerator(seed: options.seed ^ 0x1A7E_5C1)
         idRandom = SeededGenerator(seed: options.seed ^ 0x5EED_1D5)
@@ -90,6 +94,7 @@ actor EmulatorStore {
             decorate(&response, request: request)
         }
         stats.count(method: request.method, kind: kindLabel, status: response.drop ? 0 : response.status)
+        record(request, response)
         if let latency = options.latency, latency.meanMilliseconds > 0 || latency.jitterMilliseconds > 0 {
             let jitter = latency.jitterMilliseconds * (latencyRandom.unit() * 2 - 1)
             response.delayMilliseconds = max(0, latency.meanMilliseconds + jitter)
