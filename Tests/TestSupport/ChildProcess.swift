@@ -39,9 +39,15 @@ public struct ChildProcess {
     }
 
     /// Waits for the child to end; its exit status, how it ended, and everything it wrote.
+    /// When the waiting task is cancelled (a test's time limit) before the child ends, the child is killed and the
+    /// status is -1: Foundation traps on the status of a process that still runs.
     public func finished() async -> (status: Int32, reason: Process.TerminationReason, output: String) {
         for await _ in exited {}
         let output = (try? String(contentsOf: outputFile, encoding: .utf8)) ?? ""
+        guard !process.isRunning else {
+            process.terminate()
+            return (-1, .uncaughtSignal, output + "\n[still running when the wait was cancelled; terminated]")
+        }
         try? FileManager.default.removeItem(at: outputFile)
         return (process.terminationStatus, process.terminationReason, output)
     }
