@@ -2,7 +2,8 @@ import Model
 import YAML
 
 /// Decodes YAML nodes into JSON values against a field schema, substituting variables in strings and collecting
-/// every problem as a diagnostic instead of stopping at the first.
+/// every problem as a diagnostic instead of stopping at the first. Decoding follows the schema, so it recurses no
+/// deeper than the schema does, whatever the input.
 struct SchemaDecoder {
     var substitution: VariableSubstitution
     private(set) var diagnostics: [Diagnostic] = []

@@ -190,3 +190,18 @@ import YAML
         #expect(leaf.scalar?.text == "a: b")
     }
 }
+
+@Suite struct YAMLTagTests {
+    @Test func tagsOutsideTheCoreSchemaAreRefused() throws {
+        for text in ["a: !Ref x\n", "a: !!binary aGk=\n", "!<tag:evil> {a: 1}\n", "a: !local [1]\n"] {
+            #expect(throws: YAMLError.self, "\(text)") { try YAMLParser.parse(text, file: "t.yaml") }
+        }
+        let root = try #require(try YAMLParser.parse("a: !!str 12\nb: !!map {c: !!seq [1]}\n", file: "t").first?.root)
+        #expect(root["a"]?.resolved == .string("12"))
+        do {
+            _ = try YAMLParser.parse("a: 1\nb: !Ref x\n", file: "t.yaml")
+        } catch {
+            #expect(error.mark.line == 2 && error.message.hasPrefix("unknown tag '!Ref'"), "\(error)")
+        }
+    }
+}
