@@ -18,8 +18,8 @@ struct HostileCase: Sendable, CustomTestStringConvertible {
         case fixture(String)
         case generated(HostileCorpus.Generated)
         /// The manifest file `file` (relative to `Tests/Fixtures`) with the value at `path` (keys and list indexes
-        /// under `spec`) of its document `document` replaced by one of the wrong shape; the `specs` folder beside the
-        /// file's `resources` folder is copied too.
+        /// under `spec`) of its document `document` replaced by one of the wrong shape; the `specs` and `policies`
+        /// folders beside the file's `resources` folder are copied too.
         case wrongType(file: String, document: Int, path: [PathStep])
     }
 
@@ -87,10 +87,13 @@ struct HostileCase: Sendable, CustomTestStringConvertible {
             }
             roots[document] = Self.replacing(in: manifest, key: "spec", with: Self.wrongShape(at: path[...], in: spec))
             try put("resources/manifests.yaml", YAMLEmitter.emit(documents: roots.compactMap { $0 }))
-            let specs = HostileCorpus.fixtureRoot.appendingPathComponent(file).deletingLastPathComponent()
-                .deletingLastPathComponent().appendingPathComponent("specs")
-            if FileManager.default.fileExists(atPath: specs.path) {
-                try FileManager.default.copyItem(at: specs, to: root.appendingPathComponent("specs"))
+            let repository = HostileCorpus.fixtureRoot.appendingPathComponent(file).deletingLastPathComponent()
+                .deletingLastPathComponent()
+            for folder in ["specs", "policies"] {
+                let source = repository.appendingPathComponent(folder)
+                if FileManager.default.fileExists(atPath: source.path) {
+                    try FileManager.default.copyItem(at: source, to: root.appendingPathComponent(folder))
+                }
             }
         }
     }

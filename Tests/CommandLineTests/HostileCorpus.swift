@@ -17,6 +17,7 @@ enum HostileCorpus {
     /// The manifest files whose every field gets a wrong-type case: together they hold every kind.
     static let kindFixtures = [
         "every-field.yaml", "ai-gateway/resources/kinds.yaml", "ai-gateway/resources/gateway.yaml",
+        "lab/examples/plain/resources/aoai-api.yaml", "lab/examples/plain/resources/global-policy.yaml",
     ]
 
     /// The committed cases, one per folder of `Tests/Fixtures/hostile`.
