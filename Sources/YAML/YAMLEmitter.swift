@@ -67,7 +67,9 @@ public enum YAMLEmitter {
         let pad = String(repeating: "  ", count: indent)
         for (index, pair) in pairs.enumerated() {
             if !(firstInline && index == 0) { out += pad }
-            out += render(scalar: pair.key.scalar ?? YAMLScalar(""), tag: nil, indent: indent) + ":"
+            let key = render(scalar: pair.key.scalar ?? YAMLScalar(""), tag: pair.key.tag, indent: indent)
+            // An empty plain key (`? ` alone, or `: v`) is null: written as nothing it would not read back.
+            out += (key.isEmpty ? "null" : key) + ":"
             write(pair.value, indent: indent + 1, to: &out, context: .mappingValue)
         }
     }
@@ -89,7 +91,7 @@ public enum YAMLEmitter {
                     if case .string(let text) = scalar.resolve(tag: node.tag) {
                         out += doubleQuoted(text)
                     } else {
-                        out += scalar.text
+                        out += scalar.text.isEmpty ? "null" : scalar.text
                     }
                 case .sequence(let items):
                     stack.append(.text("]"))
@@ -102,7 +104,8 @@ public enum YAMLEmitter {
                     stack.append(.text("}"))
                     for (index, pair) in pairs.enumerated().reversed() {
                         stack.append(.node(pair.value))
-                        stack.append(.text(doubleQuoted(pair.key.scalar?.text ?? "") + ": "))
+                        stack.append(.text(": "))
+                        stack.append(.node(pair.key))
                         if index > 0 { stack.append(.text(", ")) }
                     }
                     stack.append(.text("{"))

@@ -205,3 +205,30 @@ import YAML
         }
     }
 }
+
+/// Findings of the YAML fuzzer (docs/fuzzing.md), kept as regression tests.
+@Suite struct YAMLFuzzFindingTests {
+    /// `?` alone is a mapping with a null key; the emitter wrote the key as nothing (`: `), which does not load.
+    @Test(arguments: ["?\n", "~: v\n", "? \n: [1]\n", "!!str 1: a\n"])
+    func emittedKeysReadBackAsTheSameValues(source: String) throws {
+        let root = try #require(try YAMLParser.parse(source, file: "in").first?.root)
+        let emitted = YAMLEmitter.emit(root)
+        let reread = try #require(try YAMLParser.parse(emitted, file: "out").first?.root)
+        let key = try #require(root.mapping?.first?.key)
+        let rereadKey = try #require(reread.mapping?.first?.key)
+        #expect(rereadKey.resolved == key.resolved, "\(emitted)")
+        #expect(reread.mapping?.first?.value.jsonLike == root.mapping?.first?.value.jsonLike, "\(emitted)")
+    }
+}
+
+extension YAMLNode {
+    /// The values without marks, for comparing trees.
+    fileprivate var jsonLike: String {
+        switch content {
+        case .scalar: return "\(resolved.map { "\($0)" } ?? "")"
+        case .sequence(let items): return "[" + items.map(\.jsonLike).joined(separator: ",") + "]"
+        case .mapping(let pairs):
+            return "{" + pairs.map { $0.key.jsonLike + ":" + $0.value.jsonLike }.joined(separator: ",") + "}"
+        }
+    }
+}
