@@ -67,7 +67,8 @@ public enum YAMLEmitter {
         let pad = String(repeating: "  ", count: indent)
         for (index, pair) in pairs.enumerated() {
             if !(firstInline && index == 0) { out += pad }
-            let key = render(scalar: pair.key.scalar ?? YAMLScalar(""), tag: pair.key.tag, indent: indent)
+            let key = render(
+                scalar: pair.key.scalar ?? YAMLScalar(""), tag: pair.key.tag, indent: indent, allowingBlock: false)
             // An empty plain key (`? ` alone, or `: v`) is null: written as nothing it would not read back.
             out += (key.isEmpty ? "null" : key) + ":"
             write(pair.value, indent: indent + 1, to: &out, context: .mappingValue)
@@ -114,12 +115,14 @@ public enum YAMLEmitter {
         }
     }
 
-    private static func render(scalar: YAMLScalar, tag: String?, indent: Int) -> String {
+    /// The scalar as written; a multi-line string as a literal block when `allowingBlock` (never for a key, which a
+    /// block cannot be).
+    private static func render(scalar: YAMLScalar, tag: String?, indent: Int, allowingBlock: Bool = true) -> String {
         let text = scalar.text
         let isString: Bool
         if case .string = scalar.resolve(tag: tag) { isString = true } else { isString = false }
         if !isString { return text }
-        if text.contains("\n"), !text.contains("\r"), !text.hasPrefix(" "), !text.hasSuffix("\n\n"),
+        if allowingBlock, text.contains("\n"), !text.contains("\r"), !text.hasPrefix(" "), !text.hasSuffix("\n\n"),
             text.allSatisfy({ $0 == "\n" || $0 == "\t" || !$0.isASCII || ($0.asciiValue ?? 0) >= 0x20 })
         {
             let pad = String(repeating: "  ", count: indent + 1)

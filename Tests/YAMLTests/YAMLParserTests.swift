@@ -209,7 +209,8 @@ import YAML
 /// Findings of the YAML fuzzer (docs/fuzzing.md), kept as regression tests.
 @Suite struct YAMLFuzzFindingTests {
     /// `?` alone is a mapping with a null key; the emitter wrote the key as nothing (`: `), which does not load.
-    @Test(arguments: ["?\n", "~: v\n", "? \n: [1]\n", "!!str 1: a\n"])
+    /// A multi-line key (`k: { x y\n\n z}`) was written as a literal block, which then read as a value.
+    @Test(arguments: ["?\n", "~: v\n", "? \n: [1]\n", "!!str 1: a\n", "k: { x y\n\n z}\n", "\"x\\ny\": z\n"])
     func emittedKeysReadBackAsTheSameValues(source: String) throws {
         let root = try #require(try YAMLParser.parse(source, file: "in").first?.root)
         let emitted = YAMLEmitter.emit(root)
