@@ -29,11 +29,12 @@ enum DiagnosticPrinter {
         guard let location = diagnostic.location, let line = sources.line(location.line, of: location.file) else {
             return diagnostic.description
         }
+        let (shown, column) = clipped(line, column: location.column)
         // A line holding what looks like a secret is not quoted: the diagnostic must not print what it warns about.
-        if SecretLikeValue.kind(of: line) != nil {
+        // (A line too long to check whole is checked where it is shown.)
+        if SecretLikeValue.kind(of: line.utf8.count <= 1 << 16 ? line : shown) != nil {
             return "\(diagnostic)\n(the line is not shown: it holds what looks like a secret)"
         }
-        let (shown, column) = clipped(line, column: location.column)
         let prefix = shown.unicodeScalars.prefix(max(0, column - 1))
         let indent = String(String.UnicodeScalarView(prefix.map { $0 == "\t" ? "\t" : " " }))
         return "\(diagnostic)\n\(shown)\n\(indent)^"
@@ -42,19 +43,22 @@ enum DiagnosticPrinter {
     /// At most `width` scalars of `line` around `column` (with `…` where it was cut, and control characters shown
     /// as `?` so that a hostile file cannot drive the terminal), and the column within them.
     static func clipped(_ line: String, column: Int, width: Int = 160) -> (String, Int) {
-        let scalars = Array(line.unicodeScalars).map { scalar -> Unicode.Scalar in
+        // Only the scalars up to the window's end are looked at, so a line of megabytes costs no more than the window.
+        let head = Array(line.unicodeScalars.prefix(max(0, column - 1) + width / 2 + width))
+        let printable = head.map { scalar -> Unicode.Scalar in
             scalar.value < 0x20 && scalar != "\t" || scalar.value == 0x7F ? "?" : scalar
         }
-        guard scalars.count > width else { return (String(String.UnicodeScalarView(scalars)), column) }
-        let start = min(max(0, column - 1 - width / 2), scalars.count - width)
-        let end = start + width
-        var text = String(String.UnicodeScalarView(scalars[start..<end]))
+        let longer = head.count < line.unicodeScalars.count
+        guard printable.count > width || longer else { return (String(String.UnicodeScalarView(printable)), column) }
+        let start = max(0, min(column - 1 - width / 2, printable.count - width))
+        let end = min(start + width, printable.count)
+        var text = String(String.UnicodeScalarView(printable[start..<end]))
         var shift = start
         if start > 0 {
             text = "…" + text
             shift -= 1
         }
-        if end < scalars.count { text += "…" }
+        if end < printable.count || longer { text += "…" }
         return (text, column - shift)
     }
 
@@ -92,8 +96,10 @@ struct SourceCache {
             let size = (attributes?[.size] as? NSNumber)?.intValue ?? Int.max
             let quotable = regular && size <= InputLimits.maximumManifestBytes
             files[file] = (quotable ? FileManager.default.contents(atPath: file) : nil).map { data in
-                String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-                    .map { String($0.unicodeScalars.filter { $0 != "\r" }.map(Character.init)) }
+                String(decoding: data, as: UTF8.self).utf8.split(
+                    separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false
+                )
+                .map { String(decoding: $0.filter { $0 != UInt8(ascii: "\r") }, as: UTF8.self) }
             }
         }
         guard let lines = files[file] ?? nil, number >= 1, number <= lines.count else { return nil }

@@ -41,7 +41,8 @@ private enum Event {
 /// so nothing leaks when loading throws.
 private final class Loader {
     let file: String
-    let lines: [String]
+    /// The input's length in bytes (the buffer holds at least one byte).
+    let inputCount: Int
     let parser: UnsafeMutablePointer<yaml_parser_t>
     let input: UnsafeMutableBufferPointer<UInt8>
     let limits: YAMLLimits
@@ -54,10 +55,8 @@ private final class Loader {
     init(text: String, file: String, limits: YAMLLimits) {
         self.file = file
         self.limits = limits
-        self.lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map {
-            String(String.UnicodeScalarView($0.filter { $0 != "\r" }))
-        }
         let bytes = Array(text.utf8)
+        inputCount = bytes.count
         input = .allocate(capacity: max(bytes.count, 1))
         _ = input.initialize(from: bytes)
         parser = .allocate(capacity: 1)
@@ -257,28 +256,41 @@ private final class Loader {
             // Reader errors (bad encoding) carry a byte offset rather than a mark.
             line = 1
             column = 1
-            var offset = Int(state.problem_offset)
-            for (index, text) in lines.enumerated() {
-                let length = text.utf8.count + 1  // CRs were dropped from `lines`; offsets may drift on CRLF
-                if offset < length {
-                    line = index + 1
-                    column = offset + 1
-                    break
-                }
-                offset -= length
+            let offset = min(Int(state.problem_offset), inputCount)
+            var lineStart = 0
+            for index in 0..<offset where input[index] == UInt8(ascii: "\n") {
+                line += 1
+                lineStart = index + 1
             }
+            column = offset - lineStart + 1
         }
         let context = state.context.map { String(cString: $0) }.map {
             (what: $0, line: Int(state.context_mark.line) + 1, column: Int(state.context_mark.column) + 1)
         }
-        let source = line - 1 < lines.count && line >= 1 ? Array(lines[line - 1]) : []
+        let source = Array(sourceLine(line))
         let character = column - 1 < source.count && column >= 1 ? source[column - 1] : nil
         let message = YAMLSyntaxMessage.explain(problem: problem, context: context, character: character)
         return error(message, at: YAMLMark(file: file, document: documentIndex, line: line, column: column))
     }
 
     func error(_ message: String, at mark: YAMLMark) -> YAMLError {
-        let source = mark.line - 1 < lines.count && mark.line >= 1 ? String(lines[mark.line - 1]) : ""
-        return YAMLError(mark: mark, message: message, sourceLine: source)
+        YAMLError(mark: mark, message: message, sourceLine: sourceLine(mark.line))
+    }
+
+    /// Line `number` (1-based) of the input without its line break and carriage returns, `""` if there is none;
+    /// found only when an error needs it, so that a file of long lines costs nothing until one is quoted.
+    func sourceLine(_ number: Int) -> String {
+        guard number >= 1 else { return "" }
+        var line = 1
+        var start = 0
+        while line < number {
+            guard let newline = (start..<inputCount).first(where: { input[$0] == UInt8(ascii: "\n") }) else {
+                return ""
+            }
+            start = newline + 1
+            line += 1
+        }
+        let end = (start..<inputCount).first { input[$0] == UInt8(ascii: "\n") } ?? inputCount
+        return String(decoding: input[start..<end].filter { $0 != UInt8(ascii: "\r") }, as: UTF8.self)
     }
 }
