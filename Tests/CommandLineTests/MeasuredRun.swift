@@ -20,6 +20,8 @@ struct MeasuredRun: Sendable {
     /// The signal that ended the process, if one did.
     var signal: Int32?
     var duration: Duration
+    /// The CPU time the process used (user and system), which other processes competing for the CPU do not inflate.
+    var cpuTime: Duration
     var peakResidentBytes: Int
     var output: String
 
@@ -44,7 +46,10 @@ struct MeasuredRun: Sendable {
         let signal = status & 0x7F
         return MeasuredRun(
             exitStatus: signal == 0 ? (status >> 8) & 0xFF : nil, signal: signal == 0 ? nil : signal,
-            duration: duration, peakResidentBytes: Int(usage.ru_maxrss) * 1024, output: text)
+            duration: duration,
+            cpuTime: .seconds(Int64(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec))
+                + .microseconds(Int64(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec)),
+            peakResidentBytes: Int(usage.ru_maxrss) * 1024, output: text)
     }
 
     private static func spawn(
