@@ -1,4 +1,5 @@
 import Foundation
+import Manifests
 import Model
 
 /// Prints diagnostics to standard error as `path:line:col: severity: message`, followed by the source line and a
@@ -7,8 +8,20 @@ enum DiagnosticPrinter {
     static func print(_ diagnostics: [Diagnostic]) {
         var sources = SourceCache()
         for diagnostic in diagnostics {
-            writeError(render(diagnostic, sources: &sources))
+            writeError(printable(render(diagnostic, sources: &sources)))
         }
+    }
+
+    /// `text` with control characters other than line breaks and tabs, and invisible formatting characters, shown
+    /// as `?`: a message quoting a hostile file must not drive the terminal that shows it.
+    static func printable(_ text: String) -> String {
+        String(
+            String.UnicodeScalarView(
+                text.unicodeScalars.map { scalar in
+                    let category = scalar.properties.generalCategory
+                    return (category == .control && scalar != "\n" && scalar != "\t") || category == .format
+                        ? "?" : scalar
+                }))
     }
 
     /// The diagnostic, and under it its source line with a caret when the file can be read.
@@ -16,9 +29,37 @@ enum DiagnosticPrinter {
         guard let location = diagnostic.location, let line = sources.line(location.line, of: location.file) else {
             return diagnostic.description
         }
-        let prefix = line.unicodeScalars.prefix(max(0, location.column - 1))
+        let (shown, column) = clipped(line, column: location.column)
+        // A line holding what looks like a secret is not quoted: the diagnostic must not print what it warns about.
+        // (A line too long to check whole is checked where it is shown.)
+        if SecretLikeValue.kind(of: line.utf8.count <= 1 << 16 ? line : shown) != nil {
+            return "\(diagnostic)\n(the line is not shown: it holds what looks like a secret)"
+        }
+        let prefix = shown.unicodeScalars.prefix(max(0, column - 1))
         let indent = String(String.UnicodeScalarView(prefix.map { $0 == "\t" ? "\t" : " " }))
-        return "\(diagnostic)\n\(line)\n\(indent)^"
+        return "\(diagnostic)\n\(shown)\n\(indent)^"
+    }
+
+    /// At most `width` scalars of `line` around `column` (with `…` where it was cut, and control characters shown
+    /// as `?` so that a hostile file cannot drive the terminal), and the column within them.
+    static func clipped(_ line: String, column: Int, width: Int = 160) -> (String, Int) {
+        // Only the scalars up to the window's end are looked at, so a line of megabytes costs no more than the window.
+        let head = Array(line.unicodeScalars.prefix(max(0, column - 1) + width / 2 + width))
+        let printable = head.map { scalar -> Unicode.Scalar in
+            scalar.value < 0x20 && scalar != "\t" || scalar.value == 0x7F ? "?" : scalar
+        }
+        let longer = head.count < line.unicodeScalars.count
+        guard printable.count > width || longer else { return (String(String.UnicodeScalarView(printable)), column) }
+        let start = max(0, min(column - 1 - width / 2, printable.count - width))
+        let end = min(start + width, printable.count)
+        var text = String(String.UnicodeScalarView(printable[start..<end]))
+        var shift = start
+        if start > 0 {
+            text = "…" + text
+            shift -= 1
+        }
+        if end < printable.count || longer { text += "…" }
+        return (text, column - shift)
     }
 
     /// A progress line for people watching a terminal; nothing when standard error is not one.
@@ -49,9 +90,16 @@ struct SourceCache {
 
     mutating func line(_ number: Int, of file: String) -> String? {
         if files[file] == nil {
-            files[file] = FileManager.default.contents(atPath: file).map { data in
-                String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-                    .map { String($0.unicodeScalars.filter { $0 != "\r" }.map(Character.init)) }
+            // Only regular files of a reasonable size: a FIFO would block, a huge file is not worth quoting.
+            let attributes = try? FileManager.default.attributesOfItem(atPath: file)
+            let regular = attributes?[.type] as? FileAttributeType == .typeRegular
+            let size = (attributes?[.size] as? NSNumber)?.intValue ?? Int.max
+            let quotable = regular && size <= InputLimits.maximumManifestBytes
+            files[file] = (quotable ? FileManager.default.contents(atPath: file) : nil).map { data in
+                String(decoding: data, as: UTF8.self).utf8.split(
+                    separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false
+                )
+                .map { String(decoding: $0.filter { $0 != UInt8(ascii: "\r") }, as: UTF8.self) }
             }
         }
         guard let lines = files[file] ?? nil, number >= 1, number <= lines.count else { return nil }

@@ -77,7 +77,11 @@ struct LoweringContext {
             baseLocation = manifest.location(path + ".policy")
         } else if let relative = object?["policyFile"]?.stringValue {
             let location = manifest.location(path + ".policyFile")
-            guard let raw = files.read(relative, what: "policy file", at: location, diagnostics: &diagnostics) else {
+            guard
+                let raw = files.read(
+                    relative, what: "policy file", limit: InputLimits.maximumPolicyBytes, at: location,
+                    diagnostics: &diagnostics)
+            else {
                 return nil
             }
             file = files.displayPath(relative)
@@ -88,6 +92,10 @@ struct LoweringContext {
                 error(
                     substitution.message(for: variable.name),
                     at: Self.location(in: raw, offset: variable.offset, file: file))
+            }
+            guard let substituted else {
+                error(substitution.tooLongMessage(), at: baseLocation)
+                return nil
             }
             text = substituted
         } else {

@@ -58,6 +58,19 @@ enum ManifestKinds {
 
 /// APIM's rules for entity names (apim-rest.md §1.1).
 enum NameRules {
+    /// A problem when `name` holds a control character or an invisible formatting one (a bidirectional override
+    /// can make a name read as another; an escape sequence can drive a terminal that prints it). The name itself is
+    /// not repeated.
+    static func invisibleCharacter(in name: String) -> String? {
+        guard
+            let bad = name.unicodeScalars.first(where: {
+                $0.properties.generalCategory == .control || $0.properties.generalCategory == .format
+            })
+        else { return nil }
+        return "name contains the invisible character U+\(String(bad.value, radix: 16, uppercase: true)), "
+            + "which names must not hold"
+    }
+
     /// `^[^*#&+:<>?]+$` with a length limit.
     static func entityID(_ name: String, maxLength: Int) -> String? {
         if name.isEmpty { return "name must not be empty" }

@@ -125,16 +125,22 @@ public struct ManifestLoader: Sendable {
 
     func loadConfig(_ diagnostics: inout [Diagnostic]) -> RepositoryConfig? {
         let whole = SourceLocation(file: configPath, line: 1, column: 1)
-        guard let data = FileManager.default.contents(atPath: configPath),
-            let text = String(data: data, encoding: .utf8)
-        else {
+        let text: String
+        switch files.contents(of: configPath, limit: InputLimits.maximumManifestBytes, contained: false)
+            .flatMap({ data in ManifestFiles.text(of: data).mapError { ManifestFiles.FileProblem(reason: $0.message) } }
+            )
+        {
+        case .success(let read): text = read
+        case .failure(let problem):
             diagnostics.append(
-                .error("cannot read the configuration '\(configPath)' (give another with --config)", at: nil))
+                .error(
+                    "cannot read the configuration '\(configPath)': it \(problem.reason) (give another with --config)",
+                    at: nil))
             return nil
         }
         let documents: [YAMLDocument]
         do {
-            documents = try YAMLParser.parse(text, file: configPath)
+            documents = try YAMLParser.parse(text, file: configPath, limits: InputLimits.yaml)
         } catch {
             diagnostics.append(.error(error.message, at: error.mark.location))
             return nil
@@ -233,9 +239,12 @@ public struct ManifestLoader: Sendable {
         diagnostics: inout [Diagnostic], sources: inout [ResourceID: Set<String>]
     ) -> State {
         let files = self.files
-        let (paths, missing) = files.manifestFiles(in: config.resources)
+        let (paths, missing, refused) = files.manifestFiles(in: config.resources)
         for entry in missing {
             diagnostics.append(.error("resources folder '\(entry)' does not exist", at: config.origin))
+        }
+        for (entry, reason) in refused {
+            diagnostics.append(.error("resources folder '\(entry)' \(reason)", at: config.origin))
         }
         let manifestErrors = diagnostics.count
         var roots = documents(in: paths, diagnostics: &diagnostics)
@@ -243,15 +252,31 @@ public struct ManifestLoader: Sendable {
         // reported as follow-on errors, so they are not checked until it parses.
         let unparsable = diagnostics.count > manifestErrors
         if !overlays.isEmpty {
-            let (overlayPaths, missingOverlays) = files.manifestFiles(in: overlays)
+            let (overlayPaths, missingOverlays, refusedOverlays) = files.manifestFiles(in: overlays)
             for entry in missingOverlays {
                 diagnostics.append(
                     .error(
                         "overlay '\(entry)' of environment '\(substitution.environment)' does not exist",
                         at: config.origin))
             }
+            for (entry, reason) in refusedOverlays {
+                diagnostics.append(
+                    .error(
+                        "overlay '\(entry)' of environment '\(substitution.environment)' \(reason)", at: config.origin))
+            }
+            // An overlay changes manifests; a file that is both would be merged into itself.
+            let manifestPaths = Set(paths.compactMap(ManifestFiles.realPath))
+            let overlayOnly = overlayPaths.filter { path in
+                guard let resolved = ManifestFiles.realPath(path), manifestPaths.contains(resolved) else { return true }
+                diagnostics.append(
+                    .error(
+                        "'\(path)' is both a manifest (under 'resources') and an overlay of environment '"
+                            + "\(substitution.environment)'; an overlay must be a file of its own",
+                        at: SourceLocation(file: path, line: 1, column: 1)))
+                return false
+            }
             roots = ManifestOverlay.apply(
-                documents(in: overlayPaths, diagnostics: &diagnostics), to: roots,
+                documents(in: overlayOnly, diagnostics: &diagnostics), to: roots,
                 environment: substitution.environment, reportUnmatched: !unparsable, diagnostics: &diagnostics)
         }
         var context = LoweringContext(files: files, substitution: substitution, policyRules: config.policyRules)
@@ -314,14 +339,28 @@ public struct ManifestLoader: Sendable {
     /// The root nodes of every document in `paths`, in order; files that cannot be read or parsed are reported.
     func documents(in paths: [String], diagnostics: inout [Diagnostic]) -> [YAMLNode] {
         var roots: [YAMLNode] = []
+        let files = self.files
         for path in paths {
-            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
-            else {
-                diagnostics.append(.error("cannot read '\(path)' as UTF-8 text", at: nil))
+            let data: Data
+            switch files.contents(of: path, limit: InputLimits.maximumManifestBytes) {
+            case .success(let bytes): data = bytes
+            case .failure(let problem):
+                diagnostics.append(
+                    .error("'\(path)' \(problem.reason)", at: SourceLocation(file: path, line: 1, column: 1)))
+                continue
+            }
+            let text: String
+            switch ManifestFiles.text(of: data) {
+            case .success(let read): text = read
+            case .failure(let invalid):
+                diagnostics.append(
+                    .error(
+                        "'\(path)' is not UTF-8 text: \(invalid.reason)",
+                        at: SourceLocation(file: path, line: invalid.line, column: invalid.column)))
                 continue
             }
             do {
-                roots += try YAMLParser.parse(text, file: path).compactMap(\.root)
+                roots += try YAMLParser.parse(text, file: path, limits: InputLimits.yaml).compactMap(\.root)
             } catch {
                 diagnostics.append(.error(error.message, at: error.mark.location))
             }
@@ -355,7 +394,7 @@ public struct ManifestLoader: Sendable {
             decoder.error("missing required field 'name' in 'metadata'", at: root["metadata"] ?? root)
             return nil
         }
-        if let problem = kind.validateName(name) {
+        if let problem = NameRules.invisibleCharacter(in: name) ?? kind.validateName(name) {
             decoder.error("invalid name: \(problem)", at: envelope.nameLocation)
             return nil
         }

@@ -6,7 +6,8 @@ import YAML
 ///
 /// Mappings merge key by key, anything else (a scalar, a list) replaces what the manifest has, and `null` removes
 /// the field. The merged nodes keep their own source marks, so a typo in an overlay is reported at the overlay's
-/// line; an overlay that matches no manifest is an error, never silently ignored.
+/// line; an overlay that matches no manifest is an error, never silently ignored. Merging recurses once per level
+/// of the trees, which the loader bounds (`YAMLLimits.maximumDepth`).
 enum ManifestOverlay {
     /// The manifests with every overlay applied, in the order given.
     static func apply(

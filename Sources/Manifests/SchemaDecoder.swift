@@ -2,7 +2,8 @@ import Model
 import YAML
 
 /// Decodes YAML nodes into JSON values against a field schema, substituting variables in strings and collecting
-/// every problem as a diagnostic instead of stopping at the first.
+/// every problem as a diagnostic instead of stopping at the first. Decoding follows the schema, so it recurses no
+/// deeper than the schema does, whatever the input.
 struct SchemaDecoder {
     var substitution: VariableSubstitution
     private(set) var diagnostics: [Diagnostic] = []
@@ -152,9 +153,19 @@ struct SchemaDecoder {
             error("'\(path)' must be a string, found \(node.shapeDescription)", at: node)
             return nil
         }
+        if let secret = SecretLikeValue.kind(of: scalar.text) {
+            error(
+                "'\(path)' looks like \(secret); secrets do not belong in manifests: keep it in a secret named value "
+                    + "('valueFrom' or 'keyVault') and refer to it as {{name}}", at: node)
+            return nil
+        }
         let (text, unknown) = substitution.apply(to: scalar.text)
         for variable in unknown {
             error(substitution.message(for: variable.name), at: node.location(ofOffset: variable.offset))
+        }
+        guard let text else {
+            error(substitution.tooLongMessage(), at: node)
+            return nil
         }
         return text
     }

@@ -11,13 +11,18 @@ struct VariableSubstitution: Sendable {
     var variables: [String: String]
     var environment: String
 
-    /// The substituted text and the unknown variables (left as written).
-    func apply(to text: String) -> (text: String, unknown: [UnknownVariable]) {
+    /// The substituted text and the unknown variables (left as written); `nil` text when substitution would make it
+    /// longer than `limit` UTF-8 bytes (a long variable used many times could otherwise take any amount of memory).
+    func apply(
+        to text: String, limit: Int = InputLimits.maximumSubstitutedBytes
+    ) -> (text: String?, unknown: [UnknownVariable]) {
         guard text.contains("${") else { return (text, []) }
         let scalars = Array(text.unicodeScalars)
         var out = String.UnicodeScalarView()
         var unknown: [UnknownVariable] = []
         var index = 0
+        // An upper bound of the output's size: the input's, plus every substituted value's.
+        var written = text.utf8.count
         while index < scalars.count {
             if scalars[index] == "$", index + 2 < scalars.count, scalars[index + 1] == "$", scalars[index + 2] == "{" {
                 out.append(contentsOf: ["$", "{"])
@@ -29,6 +34,8 @@ struct VariableSubstitution: Sendable {
             {
                 let name = String(String.UnicodeScalarView(scalars[(index + 2)..<close]))
                 if let value = variables[name] {
+                    written += value.utf8.count
+                    guard written <= limit else { return (nil, unknown) }
                     out.append(contentsOf: value.unicodeScalars)
                 } else {
                     unknown.append(UnknownVariable(name: name, offset: index))
@@ -41,6 +48,11 @@ struct VariableSubstitution: Sendable {
             index += 1
         }
         return (String(out), unknown)
+    }
+
+    /// The error message for a text that substitution makes too long.
+    func tooLongMessage(limit: Int = InputLimits.maximumSubstitutedBytes) -> String {
+        "substituting the variables of environment '\(environment)' makes this value longer than \(limit) bytes"
     }
 
     /// The error message for an unknown variable, with a suggestion from the known names.

@@ -3,7 +3,7 @@ import YAML
 
 extension YAMLNode {
     /// The node as a JSON value (scalars resolved per the YAML 1.2 core schema), e.g. for OpenAPI documents
-    /// written in YAML.
+    /// written in YAML. Recurses once per level, which the loader bounds (`YAMLLimits.maximumDepth`).
     public var jsonValue: JSONValue {
         switch content {
         case .scalar(let scalar):

@@ -2,6 +2,10 @@
 ///
 /// Strings that would resolve to something else under the core schema (`"true"`, `"1.0"`, `""`) or that need
 /// escaping are double-quoted; multi-line strings use literal blocks.
+///
+/// It recurses once per level down to ``YAMLLimits/maximumDepth`` levels only; anything deeper (a tree built from
+/// JSON, which the loader never produced) is written in flow style by a loop, so no tree can exhaust the stack.
+/// Such output reads back as the same values only within the loader's limits.
 public enum YAMLEmitter {
     /// The documents, separated by `---`.
     public static func emit(documents: [YAMLNode]) -> String {
@@ -19,6 +23,12 @@ public enum YAMLEmitter {
     private enum Context { case top, mappingValue, sequenceItem }
 
     private static func write(_ node: YAMLNode, indent: Int, to out: inout String, context: Context) {
+        if indent >= YAMLLimits.default.maximumDepth {
+            out += (context == .top ? "" : " ")
+            writeFlow(node, to: &out)
+            out += "\n"
+            return
+        }
         let pad = String(repeating: "  ", count: indent)
         switch node.content {
         case .scalar(let scalar):
@@ -57,17 +67,62 @@ public enum YAMLEmitter {
         let pad = String(repeating: "  ", count: indent)
         for (index, pair) in pairs.enumerated() {
             if !(firstInline && index == 0) { out += pad }
-            out += render(scalar: pair.key.scalar ?? YAMLScalar(""), tag: nil, indent: indent) + ":"
+            let key = render(
+                scalar: pair.key.scalar ?? YAMLScalar(""), tag: pair.key.tag, indent: indent, allowingBlock: false)
+            // An empty plain key (`? ` alone, or `: v`) is null: written as nothing it would not read back.
+            out += (key.isEmpty ? "null" : key) + ":"
             write(pair.value, indent: indent + 1, to: &out, context: .mappingValue)
         }
     }
 
-    private static func render(scalar: YAMLScalar, tag: String?, indent: Int) -> String {
+    /// `node` on one line in flow style (`[a, {"k": b}]`), with an explicit stack instead of recursion.
+    private static func writeFlow(_ node: YAMLNode, to out: inout String) {
+        enum Step {
+            case node(YAMLNode)
+            case text(String)
+        }
+        var stack: [Step] = [.node(node)]
+        while let step = stack.popLast() {
+            switch step {
+            case .text(let text):
+                out += text
+            case .node(let node):
+                switch node.content {
+                case .scalar(let scalar):
+                    if case .string(let text) = scalar.resolve(tag: node.tag) {
+                        out += doubleQuoted(text)
+                    } else {
+                        out += scalar.text.isEmpty ? "null" : scalar.text
+                    }
+                case .sequence(let items):
+                    stack.append(.text("]"))
+                    for (index, item) in items.enumerated().reversed() {
+                        stack.append(.node(item))
+                        if index > 0 { stack.append(.text(", ")) }
+                    }
+                    stack.append(.text("["))
+                case .mapping(let pairs):
+                    stack.append(.text("}"))
+                    for (index, pair) in pairs.enumerated().reversed() {
+                        stack.append(.node(pair.value))
+                        stack.append(.text(": "))
+                        stack.append(.node(pair.key))
+                        if index > 0 { stack.append(.text(", ")) }
+                    }
+                    stack.append(.text("{"))
+                }
+            }
+        }
+    }
+
+    /// The scalar as written; a multi-line string as a literal block when `allowingBlock` (never for a key, which a
+    /// block cannot be).
+    private static func render(scalar: YAMLScalar, tag: String?, indent: Int, allowingBlock: Bool = true) -> String {
         let text = scalar.text
         let isString: Bool
         if case .string = scalar.resolve(tag: tag) { isString = true } else { isString = false }
         if !isString { return text }
-        if text.contains("\n"), !text.contains("\r"), !text.hasPrefix(" "), !text.hasSuffix("\n\n"),
+        if allowingBlock, text.contains("\n"), !text.contains("\r"), !text.hasPrefix(" "), !text.hasSuffix("\n\n"),
             text.allSatisfy({ $0 == "\n" || $0 == "\t" || !$0.isASCII || ($0.asciiValue ?? 0) >= 0x20 })
         {
             let pad = String(repeating: "  ", count: indent + 1)

@@ -27,6 +27,8 @@ enum YAMLSyntaxMessage {
             advice = "the file ends inside a quoted string or a flow collection that starts at \(opened); close it"
         case "did not find expected ',' or ']'", "did not find expected ',' or '}'":
             advice = "a flow collection that starts at \(opened) is not closed, or lacks a ','"
+        case "found incompatible YAML document":
+            advice = "a '%YAML' directive names a version this reader does not know; remove the directive"
         case "found undefined alias":
             advice = "an alias (*name) refers to no anchor (&name) defined before it"
         case "found duplicate anchor; first occurrence", "found duplicate anchor":

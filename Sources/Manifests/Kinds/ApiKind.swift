@@ -124,7 +124,10 @@ enum ApiKind: ManifestKind {
         if let file = spec["specification"]?["file"]?.stringValue {
             let location = manifest.location("spec.specification.file")
             var diagnostics: [Diagnostic] = []
-            if let text = context.files.read(file, what: "specification", at: location, diagnostics: &diagnostics) {
+            if let text = context.files.read(
+                file, what: "specification", limit: InputLimits.maximumSpecificationBytes, at: location,
+                diagnostics: &diagnostics)
+            {
                 context.recordSource(context.files.displayPath(file), for: id)
                 let format = spec["specification"]?["format"]?.stringValue ?? defaultFormat(file: file, text: text)
                 if let document = parseSpecification(
@@ -293,7 +296,7 @@ enum ApiKind: ManifestKind {
             }
         }
         do {
-            return try YAMLParser.parse(text, file: file).first?.root?.jsonValue
+            return try YAMLParser.parse(text, file: file, limits: InputLimits.yaml).first?.root?.jsonValue
         } catch {
             context.error(error.message, at: error.mark.location)
             return nil
