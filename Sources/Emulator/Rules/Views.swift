@@ -55,10 +55,12 @@ struct ProductSubscriptionsView: EntityRules {
 /// `GET allPolicies`: every policy document of the service, as `AllPoliciesContract`s.
 struct AllPoliciesView: EntityRules {
     var kinds: [EntityKind] { [.allPolicies] }
+    /// The kinds whose entities are policy documents (read through the kind index, not a scan of every entity).
+    static let policyKinds = EntityKind.all.filter(\.holdsPolicyDocument)
 
     func list(_ route: Route, _ request: EmuRequest, in store: isolated EmulatorStore) throws(ARMError) -> [JSONValue]?
     {
-        store.state.entities.values.filter { $0.kind.holdsPolicyDocument }.sorted { $0.seq < $1.seq }.map { entity in
+        Self.policyKinds.flatMap { store.state.anyOrder(kind: $0) }.sorted { $0.seq < $1.seq }.map { entity in
             let name = "allpolicies\(entity.seq)"
             return .object(
                 JSONObject([
