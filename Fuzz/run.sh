@@ -65,6 +65,9 @@ request)
     ;;
 esac
 
+# The manifest harness's temporary repository, should the run end without removing it.
+export TMPDIR="$PWD/$scratch/tmp"
+mkdir -p "$TMPDIR"
 echo "fuzz-$harness: $(find "$corpus" -type f | wc -l) corpus files, $seconds s"
 exec nice -n 19 "$binary" -max_total_time="$seconds" -max_len=4096 -timeout=10 -print_final_stats=1 \
     -artifact_prefix="$artifacts/" "$@" "$corpus"

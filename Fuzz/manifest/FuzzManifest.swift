@@ -48,11 +48,12 @@ public func fuzzManifest(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
 }
 
 /// The executable's `main` (SwiftPM links `main` to `<module>_main`): warms up, then runs libFuzzer over
-/// ``fuzzManifest(_:_:)``.
+/// ``fuzzManifest(_:_:)``; the temporary repository goes when libFuzzer exits.
 @_cdecl("fuzz_manifest_main")
 public func fuzzManifestMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
     // One validation first, so that the one-time work (the repository, the spec catalog decoded from the generated
     // table: seconds under AddressSanitizer) is not timed as the first input.
     _ = fuzzManifest(nil, 0)
+    atexit { try? FileManager.default.removeItem(atPath: fuzzRepository) }
     return FuzzDriver.run(fuzzManifest)
 }
