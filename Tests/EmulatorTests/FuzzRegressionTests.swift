@@ -1,4 +1,6 @@
 import Foundation
+import HTTPTypes
+import Model
 import Testing
 
 /// Findings of the `request` fuzz harness (Fuzz/request, docs/fuzzing.md), each fed to the emulator as a request.
