@@ -7,6 +7,22 @@ let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+/// libFuzzer harnesses (Fuzz/, docs/fuzzing.md): declared only when `APIMSYNC_FUZZ=1`, so normal builds never see
+/// them. `Fuzz/run.sh` sets it and builds them with `-sanitize=fuzzer,address` in a separate scratch path.
+let fuzzTargets: [Target] =
+    Context.environment["APIMSYNC_FUZZ"] == "1"
+    ? [
+        .systemLibrary(name: "CFuzzer", path: "Fuzz/CFuzzer"),
+        .target(name: "FuzzSupport", dependencies: ["CFuzzer"], path: "Fuzz/Support"),
+        .executableTarget(name: "fuzz-yaml", dependencies: ["FuzzSupport", "YAML"], path: "Fuzz/yaml"),
+        .executableTarget(name: "fuzz-policy", dependencies: ["FuzzSupport", "Model", "Planner"], path: "Fuzz/policy"),
+        .executableTarget(name: "fuzz-csharp", dependencies: ["FuzzSupport", "Model"], path: "Fuzz/csharp"),
+        .executableTarget(
+            name: "fuzz-manifest", dependencies: ["FuzzSupport", "Manifests", "Model"], path: "Fuzz/manifest"),
+        .executableTarget(
+            name: "fuzz-request", dependencies: ["FuzzSupport", "Emulator", "Model"], path: "Fuzz/request"),
+    ] : []
+
 let package = Package(
     name: "apimsync",
     platforms: [.macOS(.v15)],
@@ -224,5 +240,5 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-    ]
+    ] + fuzzTargets
 )

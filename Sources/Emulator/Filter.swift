@@ -79,8 +79,16 @@ private struct FilterParser {
         case open, close, comma
     }
 
+    /// How deep parentheses and `not` may nest, and how many comparisons and functions a filter may hold. The
+    /// parser recurses once per level and the tree is evaluated and freed recursively, so both bound the stack a
+    /// request can claim (fuzzing: a few kilobytes of `(` overflowed it); real filters hold a handful.
+    static let maximumDepth = 32
+    static let maximumClauses = 256
+
     var tokens: [Token]
     var position = 0
+    var depth = 0
+    var clauses = 0
 
     var atEnd: Bool { position >= tokens.count }
 
@@ -169,12 +177,26 @@ private struct FilterParser {
     mutating func unary() throws(ARMError) -> FilterExpression {
         if peekWord() == "not" {
             position += 1
+            try enter()
+            defer { depth -= 1 }
             return .not(try unary())
         }
         return try primary()
     }
 
     private func failure() -> ARMError { ARMError.badRequest("Invalid filter clause specified.") }
+
+    /// One level deeper (a `(` or a `not`), at most ``maximumDepth``.
+    private mutating func enter() throws(ARMError) {
+        depth += 1
+        guard depth <= Self.maximumDepth else { throw failure() }
+    }
+
+    /// One more comparison or function, at most ``maximumClauses``.
+    private mutating func countClause() throws(ARMError) {
+        clauses += 1
+        guard clauses <= Self.maximumClauses else { throw failure() }
+    }
 
     mutating func expect(_ token: Token) throws(ARMError) {
         guard next() == token else { throw failure() }
@@ -195,11 +217,14 @@ private struct FilterParser {
         guard let token = next() else { throw failure() }
         switch token {
         case .open:
+            try enter()
+            defer { depth -= 1 }
             let inner = try orExpression()
             try expect(.close)
             return inner
         case .word(let word):
             let lower = word.lowercased()
+            try countClause()
             if ["startswith", "endswith", "contains", "substringof"].contains(lower), position < tokens.count,
                 tokens[position] == .open
             {

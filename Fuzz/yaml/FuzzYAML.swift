@@ -1,11 +1,12 @@
-// libFuzzer entry point for the YAML loader (issue 14): any bytes, as text, must load or fail with a YAMLError —
-// never crash, hang or take unbounded memory. What loads must be written by the emitter and read back as the same
-// values (documents whose keys are all scalars: the emitter writes no complex keys).
-// Built with the YAML module's sources by Fuzz/build.sh; see docs/fuzzing.md.
+import FuzzSupport
+import YAML
 
+/// libFuzzer entry point: loads the input as a YAML stream. Errors are expected; a crash, a hang or a sanitizer
+/// report is a finding. What loads (documents whose keys are all scalars, at most 5,000 nodes once aliases are
+/// expanded) must be written by the emitter and read back as the same values: a mismatch is a finding too.
 @_cdecl("LLVMFuzzerTestOneInput")
-public func yamlFuzzerTestOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
+public func fuzzYAML(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
+    let text = String(decoding: UnsafeBufferPointer(start: start, count: count), as: UTF8.self)
     guard let documents = try? YAMLParser.parse(text, file: "fuzz.yaml") else { return 0 }
     let roots = documents.compactMap(\.root)
     // Aliases may expand a small input to a million nodes, which the loader allows (it shares them); writing and
@@ -25,6 +26,12 @@ public func yamlFuzzerTestOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) ->
         fatalError("the emitted YAML reads back as other values\n--- input\n\(text)\n--- emitted\n\(emitted)")
     }
     return 0
+}
+
+/// The executable's `main` (SwiftPM links `main` to `<module>_main`): runs libFuzzer over ``fuzzYAML(_:_:)``.
+@_cdecl("fuzz_yaml_main")
+public func fuzzYAMLMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    FuzzDriver.run(fuzzYAML)
 }
 
 /// Whether the tree has no more nodes than are left in `budget` (which it uses up), stopping early if not.
