@@ -368,7 +368,9 @@ import Testing
             return .json(200, "{}")
         }
         defer { Task { await server.shutdown() } }
-        let client = try Fixture.client(server, retry: RetryPolicy(maxAttempts: 1, requestTimeoutSeconds: 0.3))
+        // A deadline long enough for the request to reach the server on a loaded machine (at 0.3 s it sometimes
+        // ended before the server had read it); the server never answers, so the wait is the deadline's.
+        let client = try Fixture.client(server, retry: RetryPolicy(maxAttempts: 1, requestTimeoutSeconds: 2))
         let error = try await #require(throws: ARMError.self) { try await client.get("apis") }
         // The server never answered: only the attempt's own deadline can have ended the request.
         #expect(error.code == .timeout)
