@@ -61,7 +61,7 @@ struct ControllerCommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "The share of the subscription's ARM read budget (250 reads, 25/s) the controller may use, 0 < share ≤ 1.",
+            "The share of the subscription's ARM read budget (250 reads, 25/s) the controller may use, 0.01 ≤ share ≤ 1.",
             discussion: "The rest stays free for people and other tools; /status says when a cycle was budget-bound.")
     )
     var readBudgetShare = 0.5
@@ -72,8 +72,8 @@ struct ControllerCommand: AsyncParsableCommand {
     func validate() throws {
         guard (0..<1).contains(jitter) else { throw ValidationError("--jitter must be at least 0 and below 1") }
         guard interval.duration > .zero else { throw ValidationError("--interval must be positive") }
-        guard readBudgetShare > 0, readBudgetShare <= 1 else {
-            throw ValidationError("--read-budget-share must be above 0 and at most 1")
+        guard readBudgetShare >= 0.01, readBudgetShare <= 1 else {
+            throw ValidationError("--read-budget-share must be at least 0.01 and at most 1")
         }
         _ = try listenAddress()
     }

@@ -69,7 +69,7 @@ struct PhaseRecorder {
         var phase = phase
         phase.name = name
         phases.append(phase)
-        print(phase)
+        printRow(phase)
     }
 
     /// max(latency × requests ÷ concurrency, the time each bucket needs for its class's requests beyond a full bucket).
@@ -100,11 +100,11 @@ struct PhaseRecorder {
             name: name, byMethod: requests, throttled: 0, seconds: seconds, bound: bound, peakRSS: Self.peakRSS(),
             timed: true)
         phases.append(phase)
-        print(phase)
+        printRow(phase)
     }
 
     /// Prints `phase` as a table row; a baseline also gets its time as a multiple of `reference`'s.
-    func print(_ phase: Phase, against reference: Phase? = nil) {
+    func printRow(_ phase: Phase, against reference: Phase? = nil) {
         let methods = Self.methods.map { String(phase.byMethod[$0, default: 0]) }.joined(separator: " | ")
         let wall = phase.timed ? String(format: "%.2f", phase.seconds) : "not timed (limits off)"
         let bound = phase.bound.map { String(format: "%.2f", $0) } ?? "–"
@@ -114,7 +114,7 @@ struct PhaseRecorder {
         } else if let value = phase.bound, value > 0, phase.timed {
             ratio = String(format: "%.2f", phase.seconds / value)
         }
-        Swift.print(
+        print(
             "| \(phase.name) | \(phase.total) | \(methods) | \(phase.throttled) | \(wall) | \(bound) | \(ratio) | "
                 + String(format: "%.0f", phase.peakRSS) + " |")
     }

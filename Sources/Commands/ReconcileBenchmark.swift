@@ -101,7 +101,7 @@ struct ReconcileBenchmark: AsyncParsableCommand {
         var phase = try await bench.measure("plan, cold (empty instance)") {
             _ = await plan(with: try client(concurrency))
         }
-        bench.print(phase)
+        bench.printRow(phase)
 
         // Apply from empty: apimsync, then an APIOps-style publisher on the emptied instance.
         if populateWithoutLimits { await emulator.setThrottling(nil) } else { await limitsOn() }
@@ -110,7 +110,7 @@ struct ReconcileBenchmark: AsyncParsableCommand {
             let report = await Executor(api: apimsync).apply(await plan(with: apimsync), desired: desired)
             guard report.succeeded else { throw ValidationError("apply failed: \(report.failed) failed") }
         }
-        bench.print(phase)
+        bench.printRow(phase)
         if !skipBaselines && !populateWithoutLimits {
             await emulator.reset()
             await limitsOn()
@@ -121,7 +121,7 @@ struct ReconcileBenchmark: AsyncParsableCommand {
                     .apply(Planner.plan(desired: desired, live: State()), desired: desired)
                 publishFailures = report.failed
             }
-            bench.print(phase, against: bench.phases.first { $0.name == "apply from empty" })
+            bench.printRow(phase, against: bench.phases.first { $0.name == "apply from empty" })
             bench.notes.append("APIOps-style publish: \(publishFailures) writes failed after their retries")
         }
 
@@ -156,7 +156,7 @@ struct ReconcileBenchmark: AsyncParsableCommand {
             let refresh = try await bench.measure("  baseline: Terraform-style refresh (GET each, parallelism 10)") {
                 failed = await terraformRefresh(desired, client: terraform)
             }
-            bench.print(refresh, against: noChange)
+            bench.printRow(refresh, against: noChange)
             bench.notes.append(
                 String(
                     format: "Terraform-style refresh: %d requests (%.2f× the minimum), %d failed; apimsync's no-change "
@@ -173,7 +173,7 @@ struct ReconcileBenchmark: AsyncParsableCommand {
             let report = await Executor(api: apimsync).apply(await plan(with: apimsync), desired: desired)
             guard report.applied == 0 else { throw ValidationError("a no-op apply wrote \(report.applied) changes") }
         }
-        bench.print(phase)
+        bench.printRow(phase)
         var changed = desired
         let candidates = desired.sorted.filter { [.backend, .namedValue, .api, .product].contains($0.id.kind) }
         let wanted = max(1, desired.count / 100)
@@ -194,7 +194,7 @@ struct ReconcileBenchmark: AsyncParsableCommand {
                 throw ValidationError("the 1 % change applied \(report.applied) of \(touched), \(report.failed) failed")
             }
         }
-        bench.print(phase)
+        bench.printRow(phase)
 
         // Back to the manifests, then one controller cycle at its default share of the read budget.
         await emulator.setThrottling(nil)
@@ -218,7 +218,7 @@ struct ReconcileBenchmark: AsyncParsableCommand {
             ).run()
         }
         bench.phases.append(phase)
-        bench.print(phase)
+        bench.printRow(phase)
         if let report {
             bench.notes.append(
                 "controller cycle: \(report.result.rawValue), \(report.planned) planned, read budget held it back "
@@ -233,7 +233,7 @@ struct ReconcileBenchmark: AsyncParsableCommand {
         phase = try await bench.measure("plan --changed-since (1 API manifest changed)") {
             _ = await plan(scope.desired ?? desired, with: try client(concurrency))
         }
-        bench.print(phase)
+        bench.printRow(phase)
         print("")
         for note in bench.notes { print("- " + note) }
     }

@@ -23,7 +23,7 @@ public struct ControllerSettings: Sendable, Hashable {
     /// A requested cycle (`POST /reconcile`) starts no sooner than this after the previous one ended, so a
     /// flood of requests cannot turn the controller into a tight loop against ARM.
     public var minimumTriggerGap: Duration
-    /// The share (0 < share ≤ 1) of the subscription's ARM read budget (250 reads, refilled at 25/s per principal)
+    /// The share (0.01 ≤ share ≤ 1; values outside are clamped) of the subscription's ARM read budget (250 reads, refilled at 25/s per principal)
     /// the controller may use: its client's read bucket is scaled to it, so the rest stays free for people and other
     /// tools in any interval. A cycle held back by it for more than half its time reports itself budget-bound.
     public var readBudgetShare: Double

@@ -44,9 +44,26 @@ struct ApplySchedule {
     mutating func finish(
         _ index: Int, _ outcome: ChangeOutcome
     ) -> (ready: [Int], skipped: [(Int, ChangeOutcome)]) {
-        outcomes[index] = outcome
         var ready: [Int] = []
         var skipped: [(Int, ChangeOutcome)] = []
+        var blocked = decide(index, outcome, ready: &ready)
+        // A skipped change blocks what waits for it in turn.
+        while let (position, blocker) = blocked.popLast() {
+            guard outcomes[position] == nil else { continue }
+            let outcome = ChangeOutcome.skipped(because: blocker)
+            skipped.append((position, outcome))
+            blocked += decide(position, outcome, ready: &ready)
+        }
+        return (Array(Set(ready)).sorted().filter { outcomes[$0] == nil }, skipped)
+    }
+
+    /// Records `outcome` for change `index`: adds to `ready` what it unblocked, and returns what it blocks, each with
+    /// the change that blocks it.
+    private mutating func decide(
+        _ index: Int, _ outcome: ChangeOutcome, ready: inout [Int]
+    ) -> [(Int, ResourceID)] {
+        outcomes[index] = outcome
+        let id = changes[index].id
         var blocked: [(Int, ResourceID)] = []
         if outcome == .applied {
             for dependent in dependents[index] {
@@ -54,37 +71,17 @@ struct ApplySchedule {
                 if isReady(dependent) { ready.append(dependent) }
             }
         } else {
-            blocked += dependents[index].map { ($0, changes[index].id) }
+            blocked = dependents[index].map { ($0, id) }
         }
-        if !isDelete[index] {
-            writesLeft -= 1
-            if outcome != .applied, failedWrite == nil {
-                failedWrite = changes[index].id
-                blocked += changes.indices.filter { isDelete[$0] && outcomes[$0] == nil }.map {
-                    ($0, changes[index].id)
-                }
-            } else if failedWrite == nil, writesLeft == 0 {
-                ready += changes.indices.filter { isDelete[$0] && isReady($0) }
-            }
+        guard !isDelete[index] else { return blocked }
+        writesLeft -= 1
+        if outcome != .applied, failedWrite == nil {
+            failedWrite = id
+            blocked += changes.indices.filter { isDelete[$0] && outcomes[$0] == nil }.map { ($0, id) }
+        } else if failedWrite == nil, writesLeft == 0 {
+            ready += changes.indices.filter { isDelete[$0] && isReady($0) }
         }
-        // A skipped change blocks what waits for it in turn.
-        while let (position, blocker) = blocked.popLast() {
-            guard outcomes[position] == nil else { continue }
-            let outcome = ChangeOutcome.skipped(because: blocker)
-            outcomes[position] = outcome
-            skipped.append((position, outcome))
-            blocked += dependents[position].map { ($0, changes[position].id) }
-            if !isDelete[position] {
-                writesLeft -= 1
-                if failedWrite == nil {
-                    failedWrite = changes[position].id
-                    blocked += changes.indices.filter { isDelete[$0] && outcomes[$0] == nil }.map {
-                        ($0, changes[position].id)
-                    }
-                }
-            }
-        }
-        return (Array(Set(ready)).sorted().filter { outcomes[$0] == nil }, skipped)
+        return blocked
     }
 
     /// Not yet decided, waiting for nothing of its own, and (a delete) every write applied.

@@ -222,7 +222,7 @@ enum ApiKind: ManifestKind {
     }
 
     /// An MCP server: `mcpTools` name operations (made full ids), `backendId` a backend; exactly one of them, and
-    /// only on `type: mcp` (the rule apiops-cli's test Bicep states: /work/shared/design/peers.md, "2026 update").
+    /// only on `type: mcp` (the rule apiops-cli's test Bicep states; see the design notes on peers, "2026 update").
     static func lowerMCP(_ manifest: DecodedManifest, into properties: inout JSONObject, context: inout LoweringContext)
     {
         let spec = manifest.spec
